@@ -1,0 +1,303 @@
+//! Batch: run the whole pipeline over every unit-year found, in parallel.
+//! A failing unit (bad YAML, failed check, template or Typst error) is
+//! reported with its file and stage and never stops the others. PDFs are
+//! written to a temporary file and renamed, so no partial PDF is ever left
+//! and a failed rebuild keeps the previous good one.
+//!
+//! Public entries: [`Session::new`] (fonts, templates: once per process),
+//! [`Session::run`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::check::check_final_accounts;
+use crate::derive::{derive, PreviousFigures, ThreePublicRow};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{self, LoadError, UnitYear};
+use crate::model::{FinalAccounts, Loc, Theme, Unit};
+use crate::render::{final_accounts_view, Renderer};
+use crate::templates::TemplateSet;
+use crate::typeset::{compile_pdf, Engine, Fonts};
+use crate::{resources};
+
+/// What to do with the unit-years.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output root; documents go to `<out>/<unit>/<year>/`.
+    pub out_dir: PathBuf,
+    /// Render (false: check only).
+    pub render: bool,
+    /// Also write the generated `.typ` beside each PDF.
+    pub write_typst: bool,
+    /// Render units that fail 审核, marked 「未通过审核」 on every page.
+    pub draft: bool,
+    /// Worker threads (0: one per core).
+    pub jobs: usize,
+}
+
+/// The stage a unit-year failed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Stage {
+    #[serde(rename = "读取")]
+    Load,
+    #[serde(rename = "审核")]
+    Check,
+    #[serde(rename = "模板")]
+    Template,
+    #[serde(rename = "排版")]
+    Typeset,
+    #[serde(rename = "写入")]
+    Write,
+}
+
+impl Stage {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Stage::Load => "读取",
+            Stage::Check => "审核",
+            Stage::Template => "模板",
+            Stage::Typeset => "排版",
+            Stage::Write => "写入",
+        }
+    }
+}
+
+/// The result for one unit-year.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Unit folder name.
+    pub unit: String,
+    pub year: u16,
+    /// Findings of loading and 审核 (errors and warnings).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where it stopped, with the message, if it failed.
+    pub failure: Option<(Stage, String)>,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+    /// Pages typeset.
+    pub pages: usize,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// Everything built once per process: templates, Tera, fonts, Typst engine.
+pub struct Session {
+    renderer: Renderer,
+    engine: Option<Arc<Engine>>,
+}
+
+impl Session {
+    /// Loads templates and (when rendering) discovers fonts once.
+    pub fn new(templates_dir: Option<&Path>, font_paths: &[PathBuf], render: bool) -> Result<Session> {
+        let set = TemplateSet::load(templates_dir)?;
+        let renderer = Renderer::new(&set)?;
+        let engine = if render {
+            let theme_text = set.get("theme.yaml").context("模板中缺少 theme.yaml")?;
+            let theme: Theme = load::parse_yaml(Path::new(&set.origin("theme.yaml")), theme_text)?;
+            let fonts = Fonts::discover(font_paths, &theme)?;
+            Some(Arc::new(Engine::new(fonts, set.typst_files())))
+        } else {
+            None
+        };
+        Ok(Session { renderer, engine })
+    }
+
+    /// Loads and processes every unit-year under `paths`.
+    pub fn run(&self, paths: &[PathBuf], opts: &Options) -> Vec<Outcome> {
+        let (years, orphans) = load::load_units(paths);
+        let mut outcomes: Vec<Outcome> = orphans
+            .into_iter()
+            .map(|e| Outcome {
+                unit: e.file.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                year: 0,
+                diagnostics: vec![from_load(&e)],
+                failure: Some((Stage::Load, e.to_string())),
+                written: vec![],
+                pages: 0,
+            })
+            .collect();
+        let work = |uy: &UnitYear| self.process(uy, opts);
+        let done: Vec<Outcome> = if opts.jobs == 1 {
+            years.iter().map(work).collect()
+        } else {
+            match rayon::ThreadPoolBuilder::new().num_threads(opts.jobs).build() {
+                Ok(pool) => pool.install(|| years.par_iter().map(work).collect()),
+                Err(_) => years.iter().map(work).collect(),
+            }
+        };
+        outcomes.extend(done);
+        outcomes
+    }
+
+    fn process(&self, uy: &UnitYear, opts: &Options) -> Outcome {
+        let mut out = Outcome { unit: uy.name.clone(), year: uy.year, diagnostics: vec![], failure: None, written: vec![], pages: 0 };
+        let fail = |mut out: Outcome, stage: Stage, msg: String| {
+            out.failure = Some((stage, msg));
+            out
+        };
+        let (unit, fa) = match &uy.data {
+            Ok(d) => d,
+            Err(e) => {
+                out.diagnostics.push(from_load(e));
+                return fail(out, Stage::Load, e.to_string());
+            }
+        };
+        let fa_file = uy.dir.join(uy.year.to_string()).join(load::FINAL_ACCOUNTS_FILE);
+        let profile_name = fa.profile.as_deref().unwrap_or(&unit.profile);
+        let shared = resources::profile(&uy.root, profile_name).and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year)?)));
+        let (profile, cat) = match shared {
+            Ok(x) => x,
+            Err(e) => {
+                out.diagnostics.push(from_load(&e));
+                return fail(out, Stage::Load, e.to_string());
+            }
+        };
+        let derived = derive(fa, &profile, &cat);
+        out.diagnostics.extend(check_final_accounts(&fa_file, fa, &derived, &cat));
+        let prev = match previous_figures(uy, fa, &fa_file) {
+            Ok(p) => p,
+            Err(diags) => {
+                out.diagnostics.extend(diags);
+                PreviousFigures::default()
+            }
+        };
+        let errors = out.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        if errors > 0 && !(opts.draft && opts.render) {
+            return fail(out, Stage::Check, format!("审核发现 {errors} 个错误"));
+        }
+        if !opts.render {
+            return out;
+        }
+        let view = final_accounts_view(unit, fa, &profile, &derived, &prev, &cat, errors > 0);
+        let source = match self.renderer.render_final_accounts(&view) {
+            Ok(s) => s,
+            Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
+        };
+        let dir = opts.out_dir.join(&uy.name).join(uy.year.to_string());
+        let stem = format!("{}年度{}部门决算", uy.year, unit.name);
+        if opts.write_typst {
+            match write_atomically(&dir.join(format!("{stem}.typ")), source.as_bytes()) {
+                Ok(p) => out.written.push(p),
+                Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+            }
+        }
+        let engine = self.engine.as_ref().expect("rendering sessions have an engine");
+        let name = format!("{}/{}/部门决算.typ", uy.name, uy.year);
+        let pdf = match compile_pdf(engine, &name, source) {
+            Ok(p) => p,
+            Err(e) => return fail(out, Stage::Typeset, e.to_string()),
+        };
+        out.pages += pdf.pages;
+        match write_atomically(&dir.join(format!("{stem}.pdf")), &pdf.bytes) {
+            Ok(p) => out.written.push(p),
+            Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+        }
+        out
+    }
+}
+
+/// Last year's figures: from the previous year's data file when it is in the
+/// repository, else from the `previous:` fields; a missing one is an error
+/// naming the value.
+fn previous_figures(uy: &UnitYear, fa: &FinalAccounts, fa_file: &Path) -> Result<PreviousFigures, Vec<Diagnostic>> {
+    let prev_file = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
+    if prev_file.is_file() {
+        let loaded = load::load_unit_year(&uy.dir, uy.year - 1);
+        let (unit, pfa): &(Unit, FinalAccounts) = match &loaded.data {
+            Ok(d) => d,
+            Err(e) => return Err(vec![from_load(e)]),
+        };
+        let name = pfa.profile.as_deref().unwrap_or(&unit.profile);
+        let (profile, cat) = match resources::profile(&uy.root, name).and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year - 1)?))) {
+            Ok(x) => x,
+            Err(e) => return Err(vec![from_load(&e)]),
+        };
+        let d = derive(pfa, &profile, &cat);
+        return Ok(PreviousFigures {
+            total: Some(d.grand_total),
+            fiscal_total: Some(d.fiscal_grand_total),
+            fiscal_expense: Some(d.fiscal.total[0]),
+            three_public: Some(d.three_public_actual),
+            org_running_cost: Some(d.org_running_cost),
+            source: prev_file.display().to_string(),
+        });
+    }
+    let p = fa.previous.clone().unwrap_or_default();
+    let mut missing = Vec::new();
+    let mut need = |v: Option<crate::model::Amount>, what: &str| {
+        if v.is_none() {
+            missing.push(what.to_string());
+        }
+        v.map(|a| a.value)
+    };
+    let figures = PreviousFigures {
+        total: need(p.total, "previous.total（上年收、支总计）"),
+        fiscal_total: need(p.fiscal_total, "previous.fiscal_total（上年财政拨款收、支总计）"),
+        fiscal_expense: need(p.fiscal_expense, "previous.fiscal_expense（上年一般公共预算财政拨款支出）"),
+        three_public: p.three_public.as_ref().map(ThreePublicRow::from_items),
+        org_running_cost: p.org_running_cost.map(|a| a.value),
+        source: "previous".into(),
+    };
+    if figures.three_public.is_none() {
+        missing.push("previous.three_public（上年“三公”经费决算数）".into());
+    }
+    if missing.is_empty() {
+        Ok(figures)
+    } else {
+        Err(vec![Diagnostic::new(
+            "N-PREV",
+            Severity::Error,
+            fa_file,
+            Loc { line: 1, column: 1 },
+            format!(
+                "同比所需的上年数缺失：仓库中没有 {}，且未填写 {}",
+                prev_file.display(),
+                missing.join("、")
+            ),
+        )])
+    }
+}
+
+fn from_load(e: &LoadError) -> Diagnostic {
+    Diagnostic::new(e.rule, Severity::Error, &e.file, e.at, e.message.clone())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and
+/// a rename, so readers never see a partial file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    write_with(path, |f| std::io::Write::write_all(f, bytes))
+}
+
+/// Like [`write_atomically`], with the writing done by `write` (tests inject
+/// failures here).
+pub fn write_with(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<PathBuf> {
+    let dir = path.parent().context("输出路径没有上级文件夹")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建输出文件夹 {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        write(&mut f)?;
+        f.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("无法写入 {}", path.display()));
+    }
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("无法写入 {}", path.display())
+    })?;
+    Ok(path.to_path_buf())
+}

@@ -1,0 +1,385 @@
+//! 审核: the rule catalogue and the checks that run before anything is
+//! printed. Each rule has a stable ID, a one-line Chinese description and a
+//! severity; errors block a unit's documents, warnings never do.
+//!
+//! Public entry: [`check_final_accounts`]. Sums inside tables are compared
+//! exactly (layouts.md §3); values users also typed (a 合计, a 类/款 row, a
+//! stated budget total) are compared with the computed ones.
+
+use std::path::Path;
+
+use crate::derive::Derived;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{val, Amount, Catalogue, ExpenseRow, FinalAccounts, IncomeRow, Loc};
+use crate::money::Money;
+
+/// One rule of the catalogue.
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub description: &'static str,
+}
+
+use Severity::{Error, Warning};
+
+/// Every rule, in the order `gongkai check --list-rules` prints them.
+pub const RULES: &[Rule] = &[
+    Rule { id: "L-YAML", severity: Error, description: "YAML 语法错误" },
+    Rule { id: "L-TYPE", severity: Error, description: "值的类型不对（如应为列表却写了数字）" },
+    Rule { id: "L-UNKNOWN-KEY", severity: Error, description: "未知的键（给出最接近的正确写法）" },
+    Rule { id: "L-MISSING-KEY", severity: Error, description: "缺少必填的键" },
+    Rule { id: "L-DUPLICATE-KEY", severity: Error, description: "同一映射中键重复" },
+    Rule { id: "L-VALUE", severity: Error, description: "金额或科目编码写法无效（超过两位小数、科学计数法、编码位数不对等）" },
+    Rule { id: "L-ENCODING", severity: Error, description: "文件不是 UTF-8 编码（如 GBK）" },
+    Rule { id: "L-EMPTY", severity: Error, description: "文件为空" },
+    Rule { id: "L-TOO-LARGE", severity: Error, description: "文件超过大小上限" },
+    Rule { id: "L-LIMIT", severity: Error, description: "YAML 嵌套过深或别名过多" },
+    Rule { id: "L-YEAR", severity: Error, description: "year 与所在年度文件夹不一致" },
+    Rule { id: "L-NO-YEAR", severity: Error, description: "单位文件夹中没有任何年度数据" },
+    Rule { id: "L-PROFILE", severity: Error, description: "找不到或无法读取版式方案 / 分类目录" },
+    Rule { id: "C-CODE-UNKNOWN", severity: Warning, description: "功能分类编码不在本年度分类目录中（请补充名称）" },
+    Rule { id: "C-CODE-DUPLICATE", severity: Error, description: "同一科目编码在一张表中出现多次" },
+    Rule { id: "C-ECON-CODE", severity: Error, description: "公开06表 经济分类编码不在固定行列表中，或填了类级编码" },
+    Rule { id: "C-NEGATIVE", severity: Error, description: "表内金额不应为负数" },
+    Rule { id: "T02-1", severity: Error, description: "公开02表 每行：本年收入合计 = 各项收入之和" },
+    Rule { id: "T02-3", severity: Error, description: "公开02表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）" },
+    Rule { id: "T03-1", severity: Error, description: "公开03表 每行：本年支出合计 = 基本支出 + 项目支出 + 上缴上级 + 经营 + 对附属单位补助" },
+    Rule { id: "T03-3", severity: Error, description: "公开03表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）" },
+    Rule { id: "T01-6", severity: Error, description: "公开01表 年末结转和结余 = 总计 − 本年支出合计 − 结余分配，且不为负" },
+    Rule { id: "T04-5", severity: Error, description: "公开04表 年末财政拨款结转和结余不为负（财政拨款支出不超过可用财政拨款）" },
+    Rule { id: "X-8", severity: Error, description: "公开05表 基本支出合计 = 公开06表 人员经费合计 + 公用经费合计" },
+    Rule { id: "X-9", severity: Error, description: "每个科目：财政拨款基本/项目支出（公开05）不超过全部资金基本/项目支出（公开03）" },
+    Rule { id: "X-10", severity: Warning, description: "公开07表 三公决算数不小于公开06表对应经济科目（30212/30217/30231/31013）" },
+    Rule { id: "N-9", severity: Error, description: "第三部分 五（三）所述年初预算总数 = 各项年初预算之和" },
+    Rule { id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）" },
+    Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
+    Rule { id: "R-TYPST", severity: Error, description: "排版失败（模板生成的 Typst 有误或字体缺失）" },
+];
+
+/// Context for locating findings.
+struct Ctx<'a> {
+    file: &'a Path,
+    out: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, rule: &'static str, at: Loc, msg: String) -> &mut Diagnostic {
+        let sev = RULES.iter().find(|r| r.id == rule).map(|r| r.severity).unwrap_or(Error);
+        self.out.push(Diagnostic::new(rule, sev, self.file, at, msg));
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn mismatch(&mut self, rule: &'static str, at: Loc, what: String, found: Money, expected: Money, formula: String) {
+        if found == expected {
+            return;
+        }
+        let diff = found - expected;
+        self.push(
+            rule,
+            at,
+            format!("{what} {} ≠ {formula} = {}（差 {}）", found.trimmed(), expected.trimmed(), diff.abs().trimmed()),
+        )
+        .expected = Some(expected.trimmed());
+        let d = self.out.last_mut().expect("pushed");
+        d.actual = Some(found.trimmed());
+        d.difference = Some(diff.trimmed());
+    }
+}
+
+/// Runs every 部门决算 rule on one unit-year. `file` is its 决算.yaml.
+pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &Catalogue) -> Vec<Diagnostic> {
+    let mut c = Ctx { file, out: Vec::new() };
+
+    for code in &d.unknown_codes {
+        c.push(
+            "C-CODE-UNKNOWN",
+            code.at,
+            format!(
+                "科目编码 {} 不在 {} 年功能分类目录中：请在该行写 name:，或在 data/catalogue/功能分类-{}.yaml 中补充名称",
+                code.code, cat.func.year, cat.func.year
+            ),
+        );
+    }
+
+    // Duplicates and negatives.
+    let mut seen = std::collections::BTreeMap::new();
+    for r in &fa.expense {
+        if let Some(prev) = seen.insert(r.code.code.clone(), r.code.at) {
+            c.push(
+                "C-CODE-DUPLICATE",
+                r.code.at,
+                format!("支出科目 {} 重复出现（第一次在第 {} 行）", r.code.code, prev.line),
+            );
+        }
+    }
+    seen.clear();
+    for r in &fa.income {
+        if let Some(prev) = seen.insert(r.code.code.clone(), r.code.at) {
+            c.push(
+                "C-CODE-DUPLICATE",
+                r.code.at,
+                format!("收入科目 {} 重复出现（第一次在第 {} 行）", r.code.code, prev.line),
+            );
+        }
+    }
+    let mut amounts: Vec<(&str, &Option<Amount>)> = Vec::new();
+    for r in &fa.income {
+        for a in [&r.fiscal, &r.gov_fund, &r.superior, &r.business, &r.operating, &r.affiliated, &r.other] {
+            amounts.push(("公开02表", a));
+        }
+    }
+    for r in &fa.expense {
+        for a in [&r.basic, &r.project, &r.remit_superior, &r.operating, &r.affiliated, &r.fiscal_basic, &r.fiscal_project, &r.fiscal_initial_budget] {
+            amounts.push(("公开03/05表", a));
+        }
+    }
+    let tp = &fa.three_public;
+    for i in [&tp.budget, &tp.actual] {
+        for a in [&i.abroad, &i.car_purchase, &i.car_running, &i.reception] {
+            amounts.push(("公开07表", a));
+        }
+    }
+    for (table, a) in amounts {
+        if let Some(a) = a {
+            if a.value.is_negative() {
+                c.push("C-NEGATIVE", a.at, format!("{table} 金额 {} 为负数", a.value.trimmed()));
+            }
+        }
+    }
+    for (code, a) in &fa.basic_by_econ {
+        if a.value.is_negative() {
+            c.push("C-NEGATIVE", a.at, format!("公开06表 {code} 金额 {} 为负数", a.value.trimmed()));
+        }
+        let known = cat.econ_name(code);
+        if code.len() != 5 || known.is_none() {
+            let why = if code.len() == 3 { "类级小计由程序计算，只填款级（5 位）编码" } else { "不在公开06表的固定行列表中" };
+            c.push("C-ECON-CODE", a.at, format!("公开06表 经济分类编码 {code} 无效：{why}"));
+        }
+    }
+
+    // Row totals typed by the user.
+    for r in fa.income.iter().filter(|r| r.code.code.len() == 7) {
+        if let Some(t) = r.total {
+            let parts = income_parts(r);
+            c.mismatch(
+                "T02-1",
+                t.at,
+                format!("公开02表 {} 本年收入合计", r.code.code),
+                t.value,
+                parts.iter().sum(),
+                "各项收入之和".into(),
+            );
+        }
+    }
+    for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
+        if let Some(t) = r.total {
+            let parts = expense_parts(r);
+            let names = ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
+            let formula: Vec<String> = parts
+                .iter()
+                .zip(names)
+                .filter(|(m, _)| !m.is_zero())
+                .map(|(m, n)| format!("{n} {}", m.trimmed()))
+                .collect();
+            c.mismatch(
+                "T03-1",
+                t.at,
+                format!("公开03表 {} {} 本年支出合计", r.code.code, d.expense.row(&r.code.code).map(|x| x.name.as_str()).unwrap_or("")),
+                t.value,
+                parts.iter().sum(),
+                formula.join(" + "),
+            );
+        }
+    }
+
+    // 类/款 rows typed by the user, against the computed hierarchy.
+    for r in fa.income.iter().filter(|r| r.code.code.len() < 7) {
+        let Some(row) = d.income.row(&r.code.code) else {
+            c.push("T02-3", r.code.at, format!("公开02表 录入了 {} 行，但没有属于它的项级科目", r.code.code));
+            continue;
+        };
+        let names = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"];
+        let entered = [
+            r.fiscal.map(|a| Amount { value: a.value + val(&r.gov_fund), at: a.at }),
+            r.superior,
+            r.business,
+            r.operating,
+            r.affiliated,
+            r.other,
+        ];
+        for (k, (e, n)) in entered.iter().zip(names).enumerate() {
+            if let Some(a) = e {
+                c.mismatch(
+                    "T02-3",
+                    a.at,
+                    format!("公开02表 {} {} {n}", row.code, row.name),
+                    a.value,
+                    row.values[k + 1],
+                    "下级科目之和".into(),
+                );
+            }
+        }
+    }
+    for r in fa.expense.iter().filter(|r| r.code.code.len() < 7) {
+        let Some(row) = d.expense.row(&r.code.code) else {
+            c.push("T03-3", r.code.at, format!("公开03表 录入了 {} 行，但没有属于它的项级科目", r.code.code));
+            continue;
+        };
+        let names = ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
+        let entered = [r.basic, r.project, r.remit_superior, r.operating, r.affiliated];
+        for (k, (e, n)) in entered.iter().zip(names).enumerate() {
+            if let Some(a) = e {
+                let kids: Vec<String> = d
+                    .expense
+                    .rows
+                    .iter()
+                    .filter(|x| x.code.len() == row.code.len() + 2 && x.code.starts_with(&row.code))
+                    .map(|x| format!("{} {}", x.code, x.values[k + 1].trimmed()))
+                    .collect();
+                c.mismatch(
+                    "T03-3",
+                    a.at,
+                    format!("公开03表 {} {} {n}", row.code, row.name),
+                    a.value,
+                    row.values[k + 1],
+                    kids.join(" + "),
+                );
+            }
+        }
+    }
+
+    // Balances.
+    if let Some(closing) = fa.balances.closing {
+        c.mismatch(
+            "T01-6",
+            closing.at,
+            "公开01表 年末结转和结余".into(),
+            closing.value,
+            d.closing,
+            "总计 − 本年支出合计 − 结余分配".into(),
+        );
+    } else if d.closing.is_negative() {
+        c.push(
+            "T01-6",
+            Loc::default(),
+            format!(
+                "公开01表 收支不平衡：收入总计 {} 小于 本年支出合计 {}（年末结转和结余将为 {}）",
+                d.grand_total.trimmed(),
+                d.expense_total.trimmed(),
+                d.closing.trimmed()
+            ),
+        );
+    }
+    let fiscal_closing = d.t04.rows.iter().find(|(_, r)| r.label == "年末财政拨款结转和结余").map(|(_, r)| r.values[0]);
+    if let Some(fc) = fiscal_closing {
+        if fc.is_negative() {
+            c.push(
+                "T04-5",
+                Loc::default(),
+                format!("公开04表 财政拨款支出超过财政拨款收入与年初结转之和：年末财政拨款结转和结余为 {}", fc.trimmed()),
+            );
+        }
+    }
+
+    // 公开05 基本支出 = 公开06 人员 + 公用.
+    let t06 = d.econ.personnel + d.econ.public;
+    if d.fiscal.total[1] != t06 {
+        let at = fa.basic_by_econ.values().next().map(|a| a.at).unwrap_or_default();
+        c.mismatch(
+            "X-8",
+            at,
+            "公开05表 基本支出合计".into(),
+            d.fiscal.total[1],
+            t06,
+            format!("公开06表 人员经费合计 {} + 公用经费合计 {}", d.econ.personnel.trimmed(), d.econ.public.trimmed()),
+        );
+    }
+
+    // fiscal parts within all-funds parts, per code.
+    for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
+        for (fiscal, all, what) in [(&r.fiscal_basic, &r.basic, "基本支出"), (&r.fiscal_project, &r.project, "项目支出")] {
+            if let Some(fv) = fiscal {
+                if fv.value > val(all) {
+                    let d = c.push(
+                        "X-9",
+                        fv.at,
+                        format!(
+                            "{} 财政拨款{what} {}（公开05表）大于 全部资金{what} {}（公开03表）（差 {}）",
+                            r.code.code,
+                            fv.value.trimmed(),
+                            val(all).trimmed(),
+                            (fv.value - val(all)).trimmed()
+                        ),
+                    );
+                    d.expected = Some(format!("≤ {}", val(all).trimmed()));
+                    d.actual = Some(fv.value.trimmed());
+                    d.difference = Some((fv.value - val(all)).trimmed());
+                }
+            }
+        }
+    }
+
+    // 三公 actuals vs the basic-expenditure economic codes.
+    let a = &d.three_public_actual;
+    for (code, item, name) in [
+        ("30217", a.reception, "公务接待费"),
+        ("30231", a.car_running, "公务用车运行费"),
+        ("30212", a.abroad, "因公出国（境）费"),
+        ("31013", a.car_purchase, "公务用车购置费"),
+    ] {
+        if let Some(e) = fa.basic_by_econ.get(code) {
+            if item < e.value {
+                c.push(
+                    "X-10",
+                    e.at,
+                    format!(
+                        "公开07表 {name} 决算数 {} 小于 公开06表 {code} 的基本支出 {}",
+                        item.trimmed(),
+                        e.value.trimmed()
+                    ),
+                );
+            }
+        }
+    }
+
+    // N-9: stated 年初预算 total.
+    if let Some(stated) = fa.declared.fiscal_initial_budget {
+        let sum: Money = d.budget_items.iter().map(|i| i.initial_budget).sum();
+        c.mismatch(
+            "N-9",
+            stated.at,
+            "第三部分 五（三）财政拨款支出年初预算数".into(),
+            stated.value,
+            sum,
+            "各项级科目年初预算之和".into(),
+        );
+    }
+
+    // Reasons the sentences need.
+    for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
+        let has_fiscal = !(val(&r.fiscal_basic) + val(&r.fiscal_project) + val(&r.fiscal_initial_budget)).is_zero();
+        if has_fiscal && r.reason.as_deref().unwrap_or("").trim().is_empty() {
+            c.push("N-REASON", r.code.at, format!("科目 {} 缺少 reason（决算数与年初预算数差异的原因，第三部分 五（三））", r.code.code));
+        }
+    }
+
+    c.out.sort_by_key(|d| (d.line, d.column));
+    c.out
+}
+
+fn income_parts(r: &IncomeRow) -> [Money; 7] {
+    [val(&r.fiscal), val(&r.gov_fund), val(&r.superior), val(&r.business), val(&r.operating), val(&r.affiliated), val(&r.other)]
+}
+
+fn expense_parts(r: &ExpenseRow) -> [Money; 5] {
+    [val(&r.basic), val(&r.project), val(&r.remit_superior), val(&r.operating), val(&r.affiliated)]
+}
+
+/// The catalogue as text, for `gongkai check --list-rules`.
+pub fn list_rules() -> String {
+    let mut s = String::new();
+    for r in RULES {
+        s += &format!("{:<16} {:<4} {}\n", r.id, r.severity.zh(), r.description);
+    }
+    s
+}

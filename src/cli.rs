@@ -1,0 +1,109 @@
+//! The command line (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// gongkai（公开）：把单位的 YAML 数据生成为部门决算等公开文件（PDF）。
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 审核并生成 PDF（默认处理 data/ 下所有单位）。
+    Build(BuildArgs),
+    /// 只审核，不生成。
+    Check(CheckArgs),
+    /// 新建一个单位文件夹（带注释的 YAML 模板）。
+    New(NewArgs),
+    /// 输出数据文件的 JSON Schema（供编辑器校验和补全）。
+    Schema(SchemaArgs),
+}
+
+/// Flags shared by build and check.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// 数据目录、单位文件夹或年度文件夹（默认 data）。
+    pub paths: Vec<PathBuf>,
+    /// 输出格式。
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// 并行线程数（默认每个 CPU 核一个）。
+    #[arg(short = 'j', long, default_value_t = 0)]
+    pub jobs: usize,
+    /// 不显示进度和成功行，只显示问题和摘要。
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 输出目录。
+    #[arg(short, long, default_value = "output")]
+    pub out: PathBuf,
+    /// 同时在 PDF 旁写出生成的 Typst 源文件（.typ）。
+    #[arg(long)]
+    pub typst: bool,
+    /// 审核未通过也生成，每页标注「未通过审核」。
+    #[arg(long)]
+    pub draft: bool,
+    /// 用此文件夹中的模板逐个覆盖内置模板。
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// 额外的字体文件夹（可多次指定）。
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 列出全部审核规则。
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// 单位名称（即文件夹名）。
+    pub unit: String,
+    /// 数据目录。
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// 年度。
+    #[arg(long, default_value_t = 2023)]
+    pub year: u16,
+    /// 版式方案。
+    #[arg(long, default_value = "湖南-县级-2023")]
+    pub profile: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// 哪个数据文件。
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    /// 单位.yaml
+    Unit,
+    /// <年度>/决算.yaml
+    FinalAccounts,
+    /// profiles/*.yaml
+    Profile,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

@@ -1,0 +1,88 @@
+//! Diagnostics shared by every stage: a located, rule-tagged message in
+//! Chinese, with expected and actual values where a number is wrong.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::Loc;
+
+/// Errors block a unit's documents (unless `--draft`); warnings never do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
+/// One finding about a unit's data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable rule ID (see `gongkai check --list-rules`).
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// The data file the finding is about.
+    pub file: PathBuf,
+    /// 1-based line (0 when the value is computed rather than written).
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The message, in Chinese.
+    pub message: String,
+    /// The computed value, when a number is wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// The value found in the data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// actual − expected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static str, severity: Severity, file: impl Into<PathBuf>, at: Loc, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity,
+            file: file.into(),
+            line: at.line,
+            column: at.column,
+            message: message.into(),
+            expected: None,
+            actual: None,
+            difference: None,
+        }
+    }
+
+    pub fn with_values(mut self, expected: impl ToString, actual: impl ToString, difference: impl ToString) -> Self {
+        self.expected = Some(expected.to_string());
+        self.actual = Some(actual.to_string());
+        self.difference = Some(difference.to_string());
+        self
+    }
+
+    pub fn at(&self) -> Loc {
+        Loc { line: self.line, column: self.column }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        write!(f, ": {}[{}] {}", self.severity.zh(), self.rule, self.message)
+    }
+}

@@ -1,0 +1,85 @@
+//! The `gongkai` binary: parse arguments, dispatch, report, set the exit
+//! status (0 all good, 1 some unit failed, 2 usage error).
+
+mod cli;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use cli::{Cli, Command, Format, SchemaKind};
+use gongkai::batch::{Options, Session};
+use gongkai::{check, report};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() { vec![PathBuf::from("data")] } else { paths }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build(a) => {
+            let paths = default_paths(a.common.paths);
+            for p in &paths {
+                anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
+            }
+            let session = Session::new(a.templates.as_deref(), &a.font_paths, true)?;
+            let opts = Options { out_dir: a.out, render: true, write_typst: a.typst, draft: a.draft, jobs: a.common.jobs };
+            let progress = !a.common.quiet && std::io::stderr().is_terminal() && a.common.format == Format::Human;
+            if progress {
+                eprintln!("正在生成 {} …", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "));
+            }
+            let outcomes = session.run(&paths, &opts);
+            finish(&outcomes, a.common.format, "生成")
+        }
+        Command::Check(a) => {
+            if a.list_rules {
+                print!("{}", check::list_rules());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let paths = default_paths(a.common.paths);
+            for p in &paths {
+                anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
+            }
+            let session = Session::new(None, &[], false)?;
+            let opts = Options { out_dir: PathBuf::new(), render: false, write_typst: false, draft: false, jobs: a.common.jobs };
+            let outcomes = session.run(&paths, &opts);
+            finish(&outcomes, a.common.format, "审核")
+        }
+        Command::New(a) => {
+            let files = gongkai::scaffold::new_unit(&a.data, &a.unit, a.year, &a.profile)?;
+            for f in files {
+                println!("已创建 {}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema(a) => {
+            let schema = match a.kind {
+                SchemaKind::Unit => schemars::schema_for!(gongkai::model::Unit),
+                SchemaKind::FinalAccounts => schemars::schema_for!(gongkai::model::FinalAccounts),
+                SchemaKind::Profile => schemars::schema_for!(gongkai::model::Profile),
+            };
+            println!("{}", serde_json::to_string_pretty(&schema)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn finish(outcomes: &[gongkai::batch::Outcome], format: Format, verb: &str) -> anyhow::Result<ExitCode> {
+    match format {
+        Format::Json => println!("{}", report::json(outcomes)),
+        Format::Human => print!("{}", report::human_report(outcomes, verb)),
+    }
+    Ok(if outcomes.iter().all(|o| o.ok()) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,68 @@
+//! The typed data model: what users write in YAML (unit facts, per-year
+//! 决算 data), the shared data files (profiles, classification catalogue,
+//! font theme), and `Amount`, a money value that remembers where it was
+//! written so that every diagnostic can point at it.
+//!
+//! These are the *raw* types, strict at the serde level (unknown keys are
+//! errors). Invariants between values are checked later by `check`.
+
+mod catalogue;
+mod final_accounts;
+mod profile;
+mod theme;
+mod unit;
+
+pub use catalogue::{Catalogue, EconCatalogue, EconGroup, EconRow, FuncCatalogue};
+pub use final_accounts::*;
+pub use profile::*;
+pub use theme::{FontRole, Theme};
+pub use unit::Unit;
+
+use crate::money::Money;
+
+/// A position in a data file (1-based), or unknown (0, 0) for computed values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Loc {
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// A money value as written by the user, with its position in the file.
+/// Deserialized from the scalar's text (see `load`), never through `f64`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Amount {
+    pub value: Money,
+    pub at: Loc,
+}
+
+impl Amount {
+    pub fn new(value: Money) -> Self {
+        Amount { value, at: Loc::default() }
+    }
+}
+
+/// The value of an optional amount, blank counting as zero.
+pub fn val(a: &Option<Amount>) -> Money {
+    a.map(|a| a.value).unwrap_or(Money::ZERO)
+}
+
+impl schemars::JsonSchema for Amount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Amount".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "金额（万元），最多两位小数，例如 385.28；可写千分位逗号 1,540.70（需加引号）",
+            "anyOf": [
+                {"type": "number", "multipleOf": 0.01},
+                {"type": "string", "pattern": "^-?[0-9]{1,3}(,?[0-9]{3})*(\\.[0-9]{1,2})?$"}
+            ]
+        })
+    }
+}

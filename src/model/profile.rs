@@ -1,0 +1,152 @@
+//! Profiles (`data/profiles/*.yaml`): everything that differs between
+//! published layouts — table order and titles, the 第三部分 outline, the
+//! glossary, number formatting — as data a user can copy and edit.
+
+use serde::Deserialize;
+
+use crate::money::MoneyStyle;
+
+/// One 公开表 in the order of 第二部分.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// Canonical id: T01 … T09 (002's numbering: T07 三公, T08 政府性基金, T09 国有资本).
+    pub id: String,
+    /// 表号，如“公开01表”。
+    pub label: String,
+    /// 表名，如“部门收支决算总表”。
+    pub title: String,
+}
+
+/// One section of 第三部分 (or a sub-section).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    /// Which block of sentences this section prints (see README, “第三部分的段落”).
+    pub key: String,
+    /// 标题（不含编号；编号按位置自动生成）。
+    pub title: String,
+    /// 子节（（一）（二）…）。
+    #[serde(default)]
+    pub children: Vec<SectionSpec>,
+}
+
+/// How the year-over-year comparison names last year.
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum YoyWording {
+    /// “与上年相比”
+    LastYear,
+    /// “与2022年相比”
+    Year,
+}
+
+/// What 机关运行经费 is compared with.
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgRunningCostBase {
+    /// 比年初预算数（002）。
+    InitialBudget,
+    /// 比上年决算数（001）。
+    PreviousYear,
+}
+
+/// Number formatting of one document (layouts.md §3.6).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberFormat {
+    /// 正文金额：trim（去尾零）、fixed2（两位小数）、as_entered（按录入）。
+    #[serde(default)]
+    pub text_money: MoneyStyle,
+    /// 表格金额。
+    #[serde(default = "as_entered")]
+    pub table_money: MoneyStyle,
+    /// 千分位逗号（≥1000 时）。
+    #[serde(default)]
+    pub thousands_separator: bool,
+    /// 百分比小数位（四舍五入，去尾零）。
+    #[serde(default = "two")]
+    pub percent_decimals: u32,
+}
+
+fn as_entered() -> MoneyStyle {
+    MoneyStyle::AsEntered
+}
+fn two() -> u32 {
+    2
+}
+
+impl Default for NumberFormat {
+    fn default() -> Self {
+        NumberFormat {
+            text_money: MoneyStyle::Trim,
+            table_money: MoneyStyle::AsEntered,
+            thousands_separator: false,
+            percent_decimals: 2,
+        }
+    }
+}
+
+/// Wording used where a ratio has no denominator (layouts.md §3.6).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZeroWording {
+    /// 上年数为 0 而本年增加时替代“增长 x%”的措辞。
+    #[serde(default = "new_item")]
+    pub growth_from_zero: String,
+}
+
+fn new_item() -> String {
+    "上年无此项支出".into()
+}
+
+impl Default for ZeroWording {
+    fn default() -> Self {
+        ZeroWording { growth_from_zero: new_item() }
+    }
+}
+
+/// A layout profile for the 部门决算 of one region and year.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// 方案名称（与文件名一致）。
+    pub name: String,
+    /// 说明。
+    #[serde(default)]
+    pub description: String,
+    /// 是否有封面和目录页（001 式）。
+    #[serde(default)]
+    pub cover: bool,
+    /// 封面左上角的附件标注，如“附件1：”。
+    #[serde(default)]
+    pub attachment_label: Option<String>,
+    /// 标题中是否使用简称（001：“市就业服务中心部门决算”）。
+    #[serde(default)]
+    pub use_short_name: bool,
+    /// 第二部分 的表，按出现顺序。
+    pub tables: Vec<TableSpec>,
+    /// 公开01表、公开04表 始终列出的支出功能分类类级科目（其余按数据列出）。
+    #[serde(default)]
+    pub fixed_expense_classes: Vec<String>,
+    /// 第三部分 五（二）结构情况中即使为 0 也列出的类。
+    #[serde(default)]
+    pub structure_fixed_classes: Vec<String>,
+    /// 收入、支出说明中是否列出金额为 0 的项目（002 列出，001 不列）。
+    #[serde(default)]
+    pub list_zero_items: bool,
+    /// 与上年比较的措辞。
+    pub yoy_wording: YoyWording,
+    /// 机关运行经费的比较基数。
+    pub org_running_cost_base: OrgRunningCostBase,
+    /// 数字格式。
+    #[serde(default)]
+    pub numbers: NumberFormat,
+    /// 分母为 0 时的措辞。
+    #[serde(default)]
+    pub zero_wording: ZeroWording,
+    /// 第三部分 的章节。
+    pub part3: Vec<SectionSpec>,
+    /// 第四部分 名词解释，每条一段（含编号）。
+    pub glossary: Vec<String>,
+}

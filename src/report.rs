@@ -1,0 +1,129 @@
+//! Reporting: diagnostics rendered like a compiler's for people (the YAML
+//! line shown, a caret under the value) or as JSON for CI, and the batch
+//! summary.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::batch::Outcome;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// One diagnostic as a human reads it.
+pub fn human(d: &Diagnostic) -> String {
+    let mut s = format!("{}[{}]: {}\n", d.severity.zh(), d.rule, d.message);
+    if d.line == 0 {
+        let _ = writeln!(s, "  --> {}", d.file.display());
+        return s;
+    }
+    let _ = writeln!(s, "  --> {}:{}:{}", d.file.display(), d.line, d.column);
+    if let Ok(text) = std::fs::read_to_string(&d.file) {
+        if let Some(line) = text.lines().nth(d.line as usize - 1) {
+            let num = d.line.to_string();
+            let pad = " ".repeat(num.len());
+            let col = (d.column as usize).saturating_sub(1);
+            let value_len = line.chars().skip(col).take_while(|c| !c.is_whitespace() && *c != '#').count().max(1);
+            let indent: String = line.chars().take(col).map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' }).collect();
+            let _ = writeln!(s, "{pad} |");
+            let _ = writeln!(s, "{num} | {line}");
+            let _ = writeln!(s, "{pad} | {indent}{}", "^".repeat(value_len));
+        }
+    }
+    if let (Some(e), Some(a)) = (&d.expected, &d.actual) {
+        let _ = writeln!(s, "  = 应为 {e}，实为 {a}{}", d.difference.as_ref().map(|x| format!("，差 {x}")).unwrap_or_default());
+    }
+    s
+}
+
+fn is_wide(c: char) -> bool {
+    ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c) || ('\u{3000}'..='\u{303F}').contains(&c)
+}
+
+#[derive(Serialize)]
+struct JsonDiag<'a> {
+    unit: &'a str,
+    year: u16,
+    #[serde(flatten)]
+    d: &'a Diagnostic,
+}
+
+#[derive(Serialize)]
+struct JsonOutcome<'a> {
+    unit: &'a str,
+    year: u16,
+    ok: bool,
+    stage: Option<&'a str>,
+    error: Option<&'a str>,
+    written: Vec<String>,
+    pages: usize,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    diagnostics: Vec<JsonDiag<'a>>,
+    units: Vec<JsonOutcome<'a>>,
+}
+
+/// The whole batch as JSON (same fields as the human form).
+pub fn json(outcomes: &[Outcome]) -> String {
+    let report = JsonReport {
+        diagnostics: outcomes
+            .iter()
+            .flat_map(|o| o.diagnostics.iter().map(move |d| JsonDiag { unit: &o.unit, year: o.year, d }))
+            .collect(),
+        units: outcomes
+            .iter()
+            .map(|o| JsonOutcome {
+                unit: &o.unit,
+                year: o.year,
+                ok: o.ok(),
+                stage: o.failure.as_ref().map(|f| f.0.zh()),
+                error: o.failure.as_ref().map(|f| f.1.as_str()),
+                written: o.written.iter().map(|p| p.display().to_string()).collect(),
+                pages: o.pages,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Diagnostics and the summary for people.
+pub fn human_report(outcomes: &[Outcome], verb: &str) -> String {
+    let mut s = String::new();
+    for o in outcomes {
+        for d in &o.diagnostics {
+            s += &human(d);
+            s.push('\n');
+        }
+        if let Some((stage, msg)) = &o.failure {
+            if *stage != crate::batch::Stage::Check && *stage != crate::batch::Stage::Load {
+                let _ = writeln!(s, "错误：{} {} 在“{}”阶段失败：\n{}\n", o.unit, o.year, stage.zh(), msg);
+            }
+        }
+    }
+    let ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.ok()).collect();
+    let bad: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
+    let warnings: usize = outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == Severity::Warning).count();
+    let pages: usize = outcomes.iter().map(|o| o.pages).sum();
+    let _ = writeln!(s, "—— {verb}结果 ——");
+    for o in &ok {
+        let files: Vec<String> = o.written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+        let _ = writeln!(s, "  ✓ {} {}{}", o.unit, o.year, if files.is_empty() { String::new() } else { format!("：{}", files.join("、")) });
+    }
+    for o in &bad {
+        let (stage, msg) = o.failure.as_ref().expect("failed");
+        let first = msg.lines().next().unwrap_or("");
+        let year = if o.year > 0 { format!(" {}", o.year) } else { String::new() };
+        let _ = writeln!(s, "  ✗ {}{year}（{}）：{first}", o.unit, stage.zh());
+    }
+    let _ = writeln!(
+        s,
+        "共 {} 个单位年度：{} 个成功，{} 个失败；警告 {} 个{}",
+        outcomes.len(),
+        ok.len(),
+        bad.len(),
+        warnings,
+        if pages > 0 { format!("；共 {pages} 页") } else { String::new() }
+    );
+    s
+}

@@ -1,0 +1,228 @@
+//! The command line and batch semantics as a user meets them: exit codes,
+//! a bad unit never stopping the others, atomic writes, literal printing of
+//! hostile text, and the 审核 findings on the references as published.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+fn gongkai(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).current_dir(dir).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A data root holding a copy of the 蓝山 sample under `name`.
+fn sample_root(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("data").join(name);
+    copy_dir(&repo().join("data/蓝山县就业服务中心"), &unit);
+    (dir, unit)
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} does not contain {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn hostile_text_prints_literally() {
+    let (dir, unit) = sample_root("hostile");
+    let nasty = r##"蓝山#县 $x$ *粗* _斜_ @ref <lab> [链接] \反斜杠 `代码` "引号" 1. - = //注释"##;
+    let yaml_name = nasty.replace('\\', "\\\\").replace('"', "\\\"");
+    edit(&unit.join("单位.yaml"), "name: 蓝山县就业服务中心", &format!("name: \"{yaml_name}\""));
+    let reason = r##"原因#1 $ * _ @ < > [ ] \ ` " 1. - = //完"##;
+    let yaml_reason = reason.replace('\\', "\\\\").replace('"', "\\\"");
+    edit(&unit.join("2023/决算.yaml"), "total_change: 人员经费和办公费用减少", &format!("total_change: \"{yaml_reason}\""));
+    let out = dir.path().join("out");
+    let outcomes = build(&[dir.path().join("data")], &out);
+    assert!(outcomes[0].ok(), "{:?}", outcomes[0].failure);
+    let text = squash(&pdf_text(&pdf_of(&outcomes[0])));
+    assert!(text.contains(&squash(nasty)), "unit name not literal in: {}", &text[..600.min(text.len())]);
+    assert!(text.contains(&squash(&format!("主要是因为{reason}。"))), "reason not literal");
+}
+
+#[test]
+fn a_bad_unit_never_stops_the_others_and_keeps_its_previous_pdf() {
+    let (dir, unit) = sample_root("甲单位");
+    copy_dir(&repo().join("data/蓝山县就业服务中心"), &dir.path().join("data/乙单位"));
+    let out = dir.path().join("out");
+    let first = build(&[dir.path().join("data")], &out);
+    assert!(first.iter().all(|o| o.ok()));
+    let good_pdf = pdf_of(&first[0]);
+    let before = std::fs::read(&good_pdf).unwrap();
+
+    // Break 甲: a YAML syntax error. 乙 still builds; 甲's old PDF stays.
+    edit(&unit.join("2023/决算.yaml"), "year: 2023", "year: [2023");
+    let second = build(&[dir.path().join("data")], &out);
+    let bad = second.iter().find(|o| o.unit == "甲单位").unwrap();
+    let ok = second.iter().find(|o| o.unit == "乙单位").unwrap();
+    assert!(ok.ok());
+    let (stage, msg) = bad.failure.as_ref().unwrap();
+    assert_eq!(stage.zh(), "读取");
+    assert!(msg.contains("决算.yaml"), "{msg}");
+    assert_eq!(std::fs::read(&good_pdf).unwrap(), before, "previous PDF kept");
+    let leftovers: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn failing_writer_leaves_no_partial_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("a.pdf");
+    std::fs::write(&target, b"old").unwrap();
+    let err = gongkai::batch::write_with(&target, |f| {
+        std::io::Write::write_all(f, b"half")?;
+        Err(std::io::Error::other("磁盘已满"))
+    })
+    .unwrap_err();
+    assert!(format!("{err:#}").contains("磁盘已满"));
+    assert_eq!(std::fs::read(&target).unwrap(), b"old");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn exit_codes_and_summary() {
+    let root = repo();
+    let (code, out, _) = gongkai(&["check", "data"], &root);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("个成功"), "{out}");
+    let (code, out, _) = gongkai(&["check", "tests/fixtures/as-published"], &root);
+    assert_eq!(code, 1, "{out}");
+    let (code, _, err) = gongkai(&["check", "--no-such-flag"], &root);
+    assert_eq!(code, 2, "{err}");
+    let (code, out, _) = gongkai(&["check", "--list-rules"], &root);
+    assert_eq!(code, 0);
+    assert!(out.contains("T03-3") && out.contains("X-9"), "{out}");
+}
+
+#[test]
+fn as_published_references_report_their_errors() {
+    let outcomes = check(&[repo().join("tests/fixtures/as-published")]);
+    let find = |unit: &str| outcomes.iter().find(|o| o.unit == unit).unwrap();
+    let lanshan = find("蓝山县就业服务中心");
+    let rules: Vec<&str> = lanshan.diagnostics.iter().filter(|d| d.severity == gongkai::diagnostic::Severity::Error).map(|d| d.rule).collect();
+    assert_eq!(rules, ["T03-3", "T03-3"], "{:#?}", lanshan.diagnostics);
+    let d = &lanshan.diagnostics[0];
+    assert!(d.message.contains("基本支出 270.9 ≠ 2080106 270.91"), "{}", d.message);
+    assert_eq!(d.difference.as_deref(), Some("-0.01"));
+    assert!(d.line > 0 && d.file.ends_with("2023/决算.yaml"));
+
+    let huaihua = find("怀化市就业服务中心");
+    let rules: Vec<&str> = huaihua.diagnostics.iter().map(|d| d.rule).collect();
+    assert!(rules.contains(&"N-9"), "897.32 vs 838.98: {rules:?}");
+    assert!(rules.contains(&"X-9"), "139.68 vs 139.69: {rules:?}");
+    let n9 = huaihua.diagnostics.iter().find(|d| d.rule == "N-9").unwrap();
+    assert_eq!(n9.expected.as_deref(), Some("838.98"));
+    assert_eq!(n9.actual.as_deref(), Some("897.32"));
+}
+
+#[test]
+fn json_format_has_the_same_fields() {
+    let (code, out, _) = gongkai(&["check", "--format", "json", "tests/fixtures/as-published"], &repo());
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &v["diagnostics"][0];
+    for k in ["unit", "year", "rule", "severity", "file", "line", "column", "message"] {
+        assert!(d.get(k).is_some(), "missing {k} in {d}");
+    }
+}
+
+#[test]
+fn human_diagnostics_show_the_line_and_a_caret() {
+    let (_, out, _) = gongkai(&["check", "tests/fixtures/as-published/蓝山县就业服务中心"], &repo());
+    assert!(out.contains("错误[T03-3]"), "{out}");
+    assert!(out.contains("--> tests/fixtures/as-published/蓝山县就业服务中心/2023/决算.yaml:"), "{out}");
+    assert!(out.contains("^^^^^^"), "{out}");
+}
+
+#[test]
+fn bad_input_is_named_and_located() {
+    let (dir, unit) = sample_root("坏数据");
+    let fa = unit.join("2023/决算.yaml");
+    edit(&fa, "year: 2023", "year: 2023\nyaer: 2023");
+    let o = &check(&[dir.path().join("data")])[0];
+    let d = &o.diagnostics[0];
+    assert_eq!(d.rule, "L-UNKNOWN-KEY");
+    assert!(d.message.contains("是否想写“year”"), "{}", d.message);
+    assert_eq!(d.file, fa);
+
+    // GBK-encoded file.
+    let text = std::fs::read_to_string(unit.join("单位.yaml")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    std::fs::write(unit.join("单位.yaml"), &gbk).unwrap();
+    let o = &check(&[dir.path().join("data")])[0];
+    assert_eq!(o.diagnostics[0].rule, "L-ENCODING");
+    assert!(o.diagnostics[0].message.contains("GBK"));
+}
+
+#[test]
+fn missing_previous_year_values_fail_with_their_names() {
+    let (dir, unit) = sample_root("无上年");
+    let fa = unit.join("2023/决算.yaml");
+    let text = std::fs::read_to_string(&fa).unwrap();
+    let cut: String = {
+        let mut out = String::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.starts_with("previous:") {
+                skipping = true;
+                continue;
+            }
+            if skipping && (line.starts_with(' ') || line.is_empty() || line.starts_with('#')) {
+                continue;
+            }
+            skipping = false;
+            out += line;
+            out.push('\n');
+        }
+        out
+    };
+    std::fs::write(&fa, cut).unwrap();
+    let o = &check(&[dir.path().join("data")])[0];
+    let d = o.diagnostics.iter().find(|d| d.rule == "N-PREV").expect("N-PREV");
+    assert!(d.message.contains("previous.total"), "{}", d.message);
+}
+
+#[test]
+fn previous_year_comes_from_the_repository_when_present() {
+    let (dir, unit) = sample_root("两年");
+    copy_dir(&unit.join("2023"), &unit.join("2022"));
+    edit(&unit.join("2022/决算.yaml"), "year: 2023", "year: 2022");
+    let out = dir.path().join("out");
+    let outcomes = build(&[unit.clone()], &out);
+    let o = outcomes.iter().find(|o| o.year == 2023).unwrap();
+    assert!(o.ok(), "{:?}", o.failure);
+    let text = squash(&pdf_text(&pdf_of(o)));
+    assert!(text.contains("2023年度收、支总计385.28万元。与2022年相比，持平"), "same figures as 2022 → 持平");
+}
+
+#[test]
+fn new_scaffolds_a_unit_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = gongkai(&["new", "测试单位", "--data", "data"], dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+    let outcomes = check(&[dir.path().join("data")]);
+    assert!(outcomes[0].diagnostics.iter().all(|d| !d.rule.starts_with("L-")), "{:#?}", outcomes[0].diagnostics);
+}
+
+#[test]
+fn committed_schemas_are_current() {
+    for (kind, file) in [("unit", "单位"), ("final-accounts", "决算"), ("profile", "profile")] {
+        let (code, out, _) = gongkai(&["schema", kind], &repo());
+        assert_eq!(code, 0);
+        let committed = std::fs::read_to_string(repo().join(format!("data/schema/{file}.schema.json"))).unwrap();
+        assert_eq!(out.trim(), committed.trim(), "data/schema/{file}.schema.json is stale: run `make schema`");
+    }
+}
