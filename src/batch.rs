@@ -14,14 +14,14 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::check::check_final_accounts;
-use crate::derive::{derive, PreviousFigures, ThreePublicRow};
+use crate::derive::{PreviousFigures, ThreePublicRow, derive};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, LoadError, UnitYear};
 use crate::model::{FinalAccounts, Loc, Theme, Unit};
-use crate::render::{final_accounts_view, Renderer};
+use crate::render::{Renderer, final_accounts_view};
+use crate::resources;
 use crate::templates::TemplateSet;
-use crate::typeset::{compile_pdf, Engine, Fonts};
-use crate::{resources};
+use crate::typeset::{Engine, Fonts, compile_pdf};
 
 /// What to do with the unit-years.
 #[derive(Debug, Clone)]
@@ -115,7 +115,12 @@ impl Session {
         let mut outcomes: Vec<Outcome> = orphans
             .into_iter()
             .map(|e| Outcome {
-                unit: e.file.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                unit: e
+                    .file
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 year: 0,
                 diagnostics: vec![from_load(&e)],
                 failure: Some((Stage::Load, e.to_string())),
@@ -137,7 +142,14 @@ impl Session {
     }
 
     fn process(&self, uy: &UnitYear, opts: &Options) -> Outcome {
-        let mut out = Outcome { unit: uy.name.clone(), year: uy.year, diagnostics: vec![], failure: None, written: vec![], pages: 0 };
+        let mut out = Outcome {
+            unit: uy.name.clone(),
+            year: uy.year,
+            diagnostics: vec![],
+            failure: None,
+            written: vec![],
+            pages: 0,
+        };
         let fail = |mut out: Outcome, stage: Stage, msg: String| {
             out.failure = Some((stage, msg));
             out
@@ -151,7 +163,8 @@ impl Session {
         };
         let fa_file = uy.dir.join(uy.year.to_string()).join(load::FINAL_ACCOUNTS_FILE);
         let profile_name = fa.profile.as_deref().unwrap_or(&unit.profile);
-        let shared = resources::profile(&uy.root, profile_name).and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year)?)));
+        let shared =
+            resources::profile(&uy.root, profile_name).and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year)?)));
         let (profile, cat) = match shared {
             Ok(x) => x,
             Err(e) => {
@@ -215,7 +228,9 @@ fn previous_figures(uy: &UnitYear, fa: &FinalAccounts, fa_file: &Path) -> Result
             Err(e) => return Err(vec![from_load(e)]),
         };
         let name = pfa.profile.as_deref().unwrap_or(&unit.profile);
-        let (profile, cat) = match resources::profile(&uy.root, name).and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year - 1)?))) {
+        let (profile, cat) = match resources::profile(&uy.root, name)
+            .and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year - 1)?)))
+        {
             Ok(x) => x,
             Err(e) => return Err(vec![from_load(&e)]),
         };
@@ -256,11 +271,7 @@ fn previous_figures(uy: &UnitYear, fa: &FinalAccounts, fa_file: &Path) -> Result
             Severity::Error,
             fa_file,
             Loc { line: 1, column: 1 },
-            format!(
-                "同比所需的上年数缺失：仓库中没有 {}，且未填写 {}",
-                prev_file.display(),
-                missing.join("、")
-            ),
+            format!("同比所需的上年数缺失：仓库中没有 {}，且未填写 {}", prev_file.display(), missing.join("、")),
         )])
     }
 }

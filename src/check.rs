@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::derive::Derived;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{val, Amount, Catalogue, ExpenseRow, FinalAccounts, IncomeRow, Loc};
+use crate::model::{Amount, Catalogue, ExpenseRow, FinalAccounts, IncomeRow, Loc, val};
 use crate::money::Money;
 
 /// One rule of the catalogue.
@@ -29,7 +29,11 @@ pub const RULES: &[Rule] = &[
     Rule { id: "L-UNKNOWN-KEY", severity: Error, description: "未知的键（给出最接近的正确写法）" },
     Rule { id: "L-MISSING-KEY", severity: Error, description: "缺少必填的键" },
     Rule { id: "L-DUPLICATE-KEY", severity: Error, description: "同一映射中键重复" },
-    Rule { id: "L-VALUE", severity: Error, description: "金额或科目编码写法无效（超过两位小数、科学计数法、编码位数不对等）" },
+    Rule {
+        id: "L-VALUE",
+        severity: Error,
+        description: "金额或科目编码写法无效（超过两位小数、科学计数法、编码位数不对等）",
+    },
     Rule { id: "L-ENCODING", severity: Error, description: "文件不是 UTF-8 编码（如 GBK）" },
     Rule { id: "L-EMPTY", severity: Error, description: "文件为空" },
     Rule { id: "L-TOO-LARGE", severity: Error, description: "文件超过大小上限" },
@@ -37,23 +41,59 @@ pub const RULES: &[Rule] = &[
     Rule { id: "L-YEAR", severity: Error, description: "year 与所在年度文件夹不一致" },
     Rule { id: "L-NO-YEAR", severity: Error, description: "单位文件夹中没有任何年度数据" },
     Rule { id: "L-PROFILE", severity: Error, description: "找不到或无法读取版式方案 / 分类目录" },
-    Rule { id: "C-CODE-UNKNOWN", severity: Warning, description: "功能分类编码不在本年度分类目录中（请补充名称）" },
+    Rule {
+        id: "C-CODE-UNKNOWN", severity: Warning, description: "功能分类编码不在本年度分类目录中（请补充名称）"
+    },
     Rule { id: "C-CODE-DUPLICATE", severity: Error, description: "同一科目编码在一张表中出现多次" },
-    Rule { id: "C-ECON-CODE", severity: Error, description: "公开06表 经济分类编码不在固定行列表中，或填了类级编码" },
+    Rule {
+        id: "C-ECON-CODE", severity: Error, description: "公开06表 经济分类编码不在固定行列表中，或填了类级编码"
+    },
     Rule { id: "C-NEGATIVE", severity: Error, description: "表内金额不应为负数" },
     Rule { id: "T02-1", severity: Error, description: "公开02表 每行：本年收入合计 = 各项收入之和" },
-    Rule { id: "T02-3", severity: Error, description: "公开02表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）" },
-    Rule { id: "T03-1", severity: Error, description: "公开03表 每行：本年支出合计 = 基本支出 + 项目支出 + 上缴上级 + 经营 + 对附属单位补助" },
-    Rule { id: "T03-3", severity: Error, description: "公开03表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）" },
-    Rule { id: "T01-6", severity: Error, description: "公开01表 年末结转和结余 = 总计 − 本年支出合计 − 结余分配，且不为负" },
-    Rule { id: "T04-5", severity: Error, description: "公开04表 年末财政拨款结转和结余不为负（财政拨款支出不超过可用财政拨款）" },
-    Rule { id: "X-8", severity: Error, description: "公开05表 基本支出合计 = 公开06表 人员经费合计 + 公用经费合计" },
-    Rule { id: "X-9", severity: Error, description: "每个科目：财政拨款基本/项目支出（公开05）不超过全部资金基本/项目支出（公开03）" },
-    Rule { id: "X-10", severity: Warning, description: "公开07表 三公决算数不小于公开06表对应经济科目（30212/30217/30231/31013）" },
-    Rule { id: "N-9", severity: Error, description: "第三部分 五（三）所述年初预算总数 = 各项年初预算之和" },
-    Rule { id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）" },
+    Rule {
+        id: "T02-3", severity: Error, description: "公开02表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）"
+    },
+    Rule {
+        id: "T03-1",
+        severity: Error,
+        description: "公开03表 每行：本年支出合计 = 基本支出 + 项目支出 + 上缴上级 + 经营 + 对附属单位补助",
+    },
+    Rule {
+        id: "T03-3", severity: Error, description: "公开03表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）"
+    },
+    Rule {
+        id: "T01-6",
+        severity: Error,
+        description: "公开01表 年末结转和结余 = 总计 − 本年支出合计 − 结余分配，且不为负",
+    },
+    Rule {
+        id: "T04-5",
+        severity: Error,
+        description: "公开04表 年末财政拨款结转和结余不为负（财政拨款支出不超过可用财政拨款）",
+    },
+    Rule {
+        id: "X-8", severity: Error, description: "公开05表 基本支出合计 = 公开06表 人员经费合计 + 公用经费合计"
+    },
+    Rule {
+        id: "X-9",
+        severity: Error,
+        description: "每个科目：财政拨款基本/项目支出（公开05）不超过全部资金基本/项目支出（公开03）",
+    },
+    Rule {
+        id: "X-10",
+        severity: Warning,
+        description: "公开07表 三公决算数不小于公开06表对应经济科目（30212/30217/30231/31013）",
+    },
+    Rule {
+        id: "N-9", severity: Error, description: "第三部分 五（三）所述年初预算总数 = 各项年初预算之和"
+    },
+    Rule {
+        id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
+    },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
-    Rule { id: "R-TYPST", severity: Error, description: "排版失败（模板生成的 Typst 有误或字体缺失）" },
+    Rule {
+        id: "R-TYPST", severity: Error, description: "排版失败（模板生成的 Typst 有误或字体缺失）"
+    },
 ];
 
 /// Context for locating findings.
@@ -74,14 +114,15 @@ impl Ctx<'_> {
             return;
         }
         let diff = found - expected;
-        self.push(
-            rule,
-            at,
-            format!("{what} {} ≠ {formula} = {}（差 {}）", found.trimmed(), expected.trimmed(), diff.abs().trimmed()),
-        )
-        .expected = Some(expected.trimmed());
+        let rhs = if formula.ends_with(&format!(" {}", expected.trimmed())) {
+            formula
+        } else {
+            format!("{formula} = {}", expected.trimmed())
+        };
+        self.push(rule, at, format!("{what} {} ≠ {rhs}（差 {}）", found.as_entered(), diff.abs().trimmed())).expected =
+            Some(expected.trimmed());
         let d = self.out.last_mut().expect("pushed");
-        d.actual = Some(found.trimmed());
+        d.actual = Some(found.as_entered());
         d.difference = Some(diff.trimmed());
     }
 }
@@ -129,7 +170,16 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         }
     }
     for r in &fa.expense {
-        for a in [&r.basic, &r.project, &r.remit_superior, &r.operating, &r.affiliated, &r.fiscal_basic, &r.fiscal_project, &r.fiscal_initial_budget] {
+        for a in [
+            &r.basic,
+            &r.project,
+            &r.remit_superior,
+            &r.operating,
+            &r.affiliated,
+            &r.fiscal_basic,
+            &r.fiscal_project,
+            &r.fiscal_initial_budget,
+        ] {
             amounts.push(("公开03/05表", a));
         }
     }
@@ -152,7 +202,11 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         }
         let known = cat.econ_name(code);
         if code.len() != 5 || known.is_none() {
-            let why = if code.len() == 3 { "类级小计由程序计算，只填款级（5 位）编码" } else { "不在公开06表的固定行列表中" };
+            let why = if code.len() == 3 {
+                "类级小计由程序计算，只填款级（5 位）编码"
+            } else {
+                "不在公开06表的固定行列表中"
+            };
             c.push("C-ECON-CODE", a.at, format!("公开06表 经济分类编码 {code} 无效：{why}"));
         }
     }
@@ -184,7 +238,11 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
             c.mismatch(
                 "T03-1",
                 t.at,
-                format!("公开03表 {} {} 本年支出合计", r.code.code, d.expense.row(&r.code.code).map(|x| x.name.as_str()).unwrap_or("")),
+                format!(
+                    "公开03表 {} {} 本年支出合计",
+                    r.code.code,
+                    d.expense.row(&r.code.code).map(|x| x.name.as_str()).unwrap_or("")
+                ),
                 t.value,
                 parts.iter().sum(),
                 formula.join(" + "),
@@ -276,7 +334,10 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
             c.push(
                 "T04-5",
                 Loc::default(),
-                format!("公开04表 财政拨款支出超过财政拨款收入与年初结转之和：年末财政拨款结转和结余为 {}", fc.trimmed()),
+                format!(
+                    "公开04表 财政拨款支出超过财政拨款收入与年初结转之和：年末财政拨款结转和结余为 {}",
+                    fc.trimmed()
+                ),
             );
         }
     }
@@ -297,7 +358,9 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
 
     // fiscal parts within all-funds parts, per code.
     for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
-        for (fiscal, all, what) in [(&r.fiscal_basic, &r.basic, "基本支出"), (&r.fiscal_project, &r.project, "项目支出")] {
+        for (fiscal, all, what) in
+            [(&r.fiscal_basic, &r.basic, "基本支出"), (&r.fiscal_project, &r.project, "项目支出")]
+        {
             if let Some(fv) = fiscal {
                 if fv.value > val(all) {
                     let d = c.push(
@@ -359,7 +422,11 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
     for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
         let has_fiscal = !(val(&r.fiscal_basic) + val(&r.fiscal_project) + val(&r.fiscal_initial_budget)).is_zero();
         if has_fiscal && r.reason.as_deref().unwrap_or("").trim().is_empty() {
-            c.push("N-REASON", r.code.at, format!("科目 {} 缺少 reason（决算数与年初预算数差异的原因，第三部分 五（三））", r.code.code));
+            c.push(
+                "N-REASON",
+                r.code.at,
+                format!("科目 {} 缺少 reason（决算数与年初预算数差异的原因，第三部分 五（三））", r.code.code),
+            );
         }
     }
 
@@ -368,7 +435,15 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
 }
 
 fn income_parts(r: &IncomeRow) -> [Money; 7] {
-    [val(&r.fiscal), val(&r.gov_fund), val(&r.superior), val(&r.business), val(&r.operating), val(&r.affiliated), val(&r.other)]
+    [
+        val(&r.fiscal),
+        val(&r.gov_fund),
+        val(&r.superior),
+        val(&r.business),
+        val(&r.operating),
+        val(&r.affiliated),
+        val(&r.other),
+    ]
 }
 
 fn expense_parts(r: &ExpenseRow) -> [Money; 5] {

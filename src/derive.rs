@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{val, Amount, Catalogue, Code, FinalAccounts, Profile, ThreePublicItems};
+use crate::model::{Amount, Catalogue, Code, FinalAccounts, Profile, ThreePublicItems, val};
 use crate::money::Money;
 
 /// One row of a table keyed by 功能分类 code (类, 款 or 项).
@@ -356,7 +356,13 @@ pub fn derive(fa: &FinalAccounts, profile: &Profile, cat: &Catalogue) -> Derived
     }
     let z3 = || vec![Money::ZERO; 3];
     let tail4: [(&str, Money, &str, Vec<Money>, bool); 6] = [
-        ("本年收入合计", fiscal_income, "本年支出合计", vec![fiscal_expense + gov_expense, fiscal_expense, gov_expense], true),
+        (
+            "本年收入合计",
+            fiscal_income,
+            "本年支出合计",
+            vec![fiscal_expense + gov_expense, fiscal_expense, gov_expense],
+            true,
+        ),
         (
             "年初财政拨款结转和结余",
             opening_fiscal + opening_gov,

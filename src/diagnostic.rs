@@ -51,7 +51,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, file: impl Into<PathBuf>, at: Loc, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        file: impl Into<PathBuf>,
+        at: Loc,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             rule,
             severity,

@@ -170,10 +170,7 @@ pub fn read_yaml<T: DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
     let err = |rule, message: String| LoadError { file: path.to_path_buf(), at: Loc::default(), rule, message };
     let meta = std::fs::metadata(path).map_err(|e| err("L-IO", format!("无法读取文件：{}", io_reason(&e))))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(err(
-            "L-TOO-LARGE",
-            format!("文件过大（{} 字节，上限 {} 字节）", meta.len(), MAX_FILE_BYTES),
-        ));
+        return Err(err("L-TOO-LARGE", format!("文件过大（{} 字节，上限 {} 字节）", meta.len(), MAX_FILE_BYTES)));
     }
     let bytes = std::fs::read(path).map_err(|e| err("L-IO", format!("无法读取文件：{}", io_reason(&e))))?;
     let text = decode(&bytes).map_err(|(rule, m)| err(rule, m))?;
@@ -235,10 +232,7 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Loa
 
 fn translate(path: &Path, e: &serde_saphyr::Error) -> LoadError {
     use serde_saphyr::Error as E;
-    let at = e
-        .location()
-        .map(|l| Loc { line: l.line() as u32, column: l.column() as u32 })
-        .unwrap_or_default();
+    let at = e.location().map(|l| Loc { line: l.line() as u32, column: l.column() as u32 }).unwrap_or_default();
     let (rule, message) = match e {
         E::SerdeUnknownField { field, expected, .. } => {
             let suggestion = expected
@@ -255,7 +249,11 @@ fn translate(path: &Path, e: &serde_saphyr::Error) -> LoadError {
         E::DuplicateMappingKey { .. } => ("L-DUPLICATE-KEY", format!("重复的键：{}", plain(e))),
         _ => {
             let msg = plain(e);
-            if let Some(rest) = msg.strip_prefix("invalid type: ") {
+            if msg.starts_with("expected sequence") {
+                ("L-TYPE", "类型不对：应为列表（- 开头的多行）".to_string())
+            } else if msg.starts_with("expected mapping") || msg.starts_with("expected map") {
+                ("L-TYPE", "类型不对：应为键值映射（键: 值）".to_string())
+            } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
                 ("L-TYPE", format!("类型不对：{}", translate_type(rest)))
             } else if msg.contains("金额") || msg.contains("编码") {
                 ("L-VALUE", msg)
@@ -406,7 +404,10 @@ mod tests {
     fn alias_bombs_are_refused_quickly() {
         let mut y = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
-            y += &format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n", p = i - 1);
+            y += &format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+                p = i - 1
+            );
         }
         let start = std::time::Instant::now();
         let r: Result<serde_json::Value, _> = parse_yaml(Path::new("bomb.yaml"), &y);

@@ -35,7 +35,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
             }
             let session = Session::new(a.templates.as_deref(), &a.font_paths, true)?;
-            let opts = Options { out_dir: a.out, render: true, write_typst: a.typst, draft: a.draft, jobs: a.common.jobs };
+            let opts =
+                Options { out_dir: a.out, render: true, write_typst: a.typst, draft: a.draft, jobs: a.common.jobs };
             let progress = !a.common.quiet && std::io::stderr().is_terminal() && a.common.format == Format::Human;
             if progress {
                 eprintln!("正在生成 {} …", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "));
@@ -53,7 +54,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
             }
             let session = Session::new(None, &[], false)?;
-            let opts = Options { out_dir: PathBuf::new(), render: false, write_typst: false, draft: false, jobs: a.common.jobs };
+            let opts = Options {
+                out_dir: PathBuf::new(),
+                render: false,
+                write_typst: false,
+                draft: false,
+                jobs: a.common.jobs,
+            };
             let outcomes = session.run(&paths, &opts);
             finish(&outcomes, a.common.format, "审核")
         }

@@ -38,10 +38,9 @@ impl fmt::Display for MoneyError {
             MoneyError::TooManyDecimals(s) => {
                 write!(f, "金额“{s}”超过两位小数；金额以万元计，最多保留两位小数")
             }
-            MoneyError::BadThousands(s) => write!(
-                f,
-                "金额“{s}”的千分位逗号位置不对；请去掉逗号（例如 1540.70）或每三位一个逗号（1,540.70）"
-            ),
+            MoneyError::BadThousands(s) => {
+                write!(f, "金额“{s}”的千分位逗号位置不对；请去掉逗号（例如 1540.70）或每三位一个逗号（1,540.70）")
+            }
             MoneyError::NotANumber(s) => write!(f, "“{s}”不是金额；应为数字，例如 385.28"),
         }
     }
@@ -102,9 +101,7 @@ impl Money {
             Some(f) => format!("{sign}{int_digits}.{f}"),
             None => format!("{sign}{int_digits}"),
         };
-        Decimal::from_str_exact(&canonical)
-            .map(Money)
-            .map_err(|_| MoneyError::NotANumber(t.to_string()))
+        Decimal::from_str_exact(&canonical).map(Money).map_err(|_| MoneyError::NotANumber(t.to_string()))
     }
 
     pub fn is_zero(self) -> bool {
@@ -234,11 +231,7 @@ pub struct Ratio(Decimal);
 impl Ratio {
     /// `None` when the denominator is zero.
     pub fn of(numerator: Money, denominator: Money) -> Option<Ratio> {
-        if denominator.is_zero() {
-            None
-        } else {
-            numerator.0.checked_div(denominator.0).map(Ratio)
-        }
+        if denominator.is_zero() { None } else { numerator.0.checked_div(denominator.0).map(Ratio) }
     }
 
     /// The percentage rounded half-up to `decimals` places, trailing zeros
@@ -252,8 +245,8 @@ impl Ratio {
 
     /// The percentage rounded half-up with exactly `decimals` places.
     pub fn percent_fixed(self, decimals: u32) -> String {
-        let mut p = (self.0 * Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        let mut p =
+            (self.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         p.rescale(decimals);
         p.to_string()
     }

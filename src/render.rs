@@ -9,12 +9,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use anyhow::{anyhow, Result};
+use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tera::{Tera, Value};
 
-use crate::derive::{zh_number, Derived, PreviousFigures};
-use crate::model::{val, Catalogue, FinalAccounts, OrgRunningCostBase, Profile, Unit, YoyWording};
+use crate::derive::{Derived, PreviousFigures, zh_number};
+use crate::model::{Catalogue, FinalAccounts, OrgRunningCostBase, Profile, Unit, YoyWording, val};
 use crate::money::{Money, MoneyStyle, Ratio};
 use crate::templates::TemplateSet;
 
@@ -24,8 +24,8 @@ pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\\' | '#' | '$' | '*' | '_' | '@' | '<' | '>' | '[' | ']' | '`' | '"' | '\'' | '~' | '-' | '='
-            | '+' | '/' | '.' | ':' | '{' | '}' | '(' | ')' | ',' | ';' | '!' | '?' | '%' | '&' | '|' | '^' => {
+            '\\' | '#' | '$' | '*' | '_' | '@' | '<' | '>' | '[' | ']' | '`' | '"' | '\'' | '~' | '-' | '=' | '+'
+            | '/' | '.' | ':' | '{' | '}' | '(' | ')' | ',' | ';' | '!' | '?' | '%' | '&' | '|' | '^' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -157,6 +157,8 @@ pub struct SectionView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TableView {
+    /// 一、二、… in 第二部分 order (for the 目录).
+    pub number: String,
     pub id: String,
     pub label: String,
     pub title: String,
@@ -365,7 +367,11 @@ impl Fmt<'_> {
     }
     /// Table cell: blank when zero.
     fn cell(&self, m: Money) -> String {
-        if m.is_zero() { String::new() } else { m.format(self.p.numbers.table_money, self.p.numbers.thousands_separator) }
+        if m.is_zero() {
+            String::new()
+        } else {
+            m.format(self.p.numbers.table_money, self.p.numbers.thousands_separator)
+        }
     }
     /// Table cell that shows zeros (公开07, empty 公开08/09).
     fn cell0(&self, m: Money) -> String {
@@ -479,7 +485,8 @@ pub fn final_accounts_view(
         .iter()
         .map(|c| {
             let amount = d.fiscal.row(c).map(|r| r.values[0]).unwrap_or(zero);
-            let name = d.fiscal.row(c).map(|r| r.name.clone()).unwrap_or_else(|| cat.func_name(c).unwrap_or(c).to_string());
+            let name =
+                d.fiscal.row(c).map(|r| r.name.clone()).unwrap_or_else(|| cat.func_name(c).unwrap_or(c).to_string());
             f.share(&name, amount, fiscal_total)
         })
         .collect();
@@ -675,7 +682,12 @@ pub fn final_accounts_view(
             title_name: if profile.use_short_name { unit.short().to_string() } else { unit.name.clone() },
             subject: unit.subject().to_string(),
             duties_intro: unit.duties_intro.clone(),
-            duties: unit.duties.iter().enumerate().map(|(i, d)| (format!("（{}）", zh_number(i + 1)), d.clone())).collect(),
+            duties: unit
+                .duties
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (format!("（{}）", zh_number(i + 1)), d.clone()))
+                .collect(),
             internal_departments: unit.internal_departments.join("、"),
             budget_units: unit.budget_units.join("、"),
         },
@@ -693,7 +705,13 @@ pub fn final_accounts_view(
         tables: profile
             .tables
             .iter()
-            .map(|t| TableView { id: t.id.clone(), label: t.label.clone(), title: t.title.clone() })
+            .enumerate()
+            .map(|(i, t)| TableView {
+                number: format!("{}、", zh_number(i + 1)),
+                id: t.id.clone(),
+                label: t.label.clone(),
+                title: t.title.clone(),
+            })
             .collect(),
         t01: sides(&f, &d.t01),
         t02: rows(&f, &d.income, false),
@@ -721,7 +739,6 @@ pub fn table_money_style(p: &Profile) -> MoneyStyle {
     p.numbers.table_money
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,7 +746,10 @@ mod tests {
     #[test]
     fn markup_escaping_covers_every_special() {
         let s = escape_markup("# $ * _ @ < > [ ] \\ ` \" 1. - = //");
-        for special in ["\\#", "\\$", "\\*", "\\_", "\\@", "\\<", "\\>", "\\[", "\\]", "\\\\", "\\`", "\\\"", "\\.", "\\-", "\\=", "\\/\\/"] {
+        for special in [
+            "\\#", "\\$", "\\*", "\\_", "\\@", "\\<", "\\>", "\\[", "\\]", "\\\\", "\\`", "\\\"", "\\.", "\\-", "\\=",
+            "\\/\\/",
+        ] {
             assert!(s.contains(special), "{special} not escaped in {s}");
         }
         assert_eq!(escape_markup("蓝山县"), "蓝山县");

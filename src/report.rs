@@ -23,20 +23,38 @@ pub fn human(d: &Diagnostic) -> String {
             let pad = " ".repeat(num.len());
             let col = (d.column as usize).saturating_sub(1);
             let value_len = line.chars().skip(col).take_while(|c| !c.is_whitespace() && *c != '#').count().max(1);
-            let indent: String = line.chars().take(col).map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' }).collect();
+            let indent: String = line
+                .chars()
+                .take(col)
+                .map(|c| {
+                    if c == '\t' {
+                        '\t'
+                    } else if is_wide(c) {
+                        '　'
+                    } else {
+                        ' '
+                    }
+                })
+                .collect();
             let _ = writeln!(s, "{pad} |");
             let _ = writeln!(s, "{num} | {line}");
             let _ = writeln!(s, "{pad} | {indent}{}", "^".repeat(value_len));
         }
     }
     if let (Some(e), Some(a)) = (&d.expected, &d.actual) {
-        let _ = writeln!(s, "  = 应为 {e}，实为 {a}{}", d.difference.as_ref().map(|x| format!("，差 {x}")).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "  = 应为 {e}，实为 {a}{}",
+            d.difference.as_ref().map(|x| format!("，差 {x}")).unwrap_or_default()
+        );
     }
     s
 }
 
 fn is_wide(c: char) -> bool {
-    ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c) || ('\u{3000}'..='\u{303F}').contains(&c)
+    ('\u{2E80}'..='\u{9FFF}').contains(&c)
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+        || ('\u{3000}'..='\u{303F}').contains(&c)
 }
 
 #[derive(Serialize)]
@@ -103,12 +121,20 @@ pub fn human_report(outcomes: &[Outcome], verb: &str) -> String {
     }
     let ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.ok()).collect();
     let bad: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
-    let warnings: usize = outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == Severity::Warning).count();
+    let warnings: usize =
+        outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == Severity::Warning).count();
     let pages: usize = outcomes.iter().map(|o| o.pages).sum();
     let _ = writeln!(s, "—— {verb}结果 ——");
     for o in &ok {
-        let files: Vec<String> = o.written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-        let _ = writeln!(s, "  ✓ {} {}{}", o.unit, o.year, if files.is_empty() { String::new() } else { format!("：{}", files.join("、")) });
+        let files: Vec<String> =
+            o.written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+        let _ = writeln!(
+            s,
+            "  ✓ {} {}{}",
+            o.unit,
+            o.year,
+            if files.is_empty() { String::new() } else { format!("：{}", files.join("、")) }
+        );
     }
     for o in &bad {
         let (stage, msg) = o.failure.as_ref().expect("failed");

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::load::{parse_yaml, read_yaml, LoadError};
+use crate::load::{LoadError, parse_yaml, read_yaml};
 use crate::model::{Catalogue, EconCatalogue, FuncCatalogue, Loc, Profile};
 
 const BUILTIN_PROFILES: &[(&str, &str)] = &[
@@ -49,7 +49,12 @@ pub fn catalogue(root: &Path, year: u16) -> Result<Catalogue, LoadError> {
     Ok(Catalogue { func, econ })
 }
 
-fn pick<T: serde::de::DeserializeOwned>(root: &Path, stem: &str, year: u16, builtin: &[(u16, &str)]) -> Result<T, LoadError> {
+fn pick<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    stem: &str,
+    year: u16,
+    builtin: &[(u16, &str)],
+) -> Result<T, LoadError> {
     let dir = root.join("catalogue");
     for y in (year.saturating_sub(10)..=year).rev() {
         let path = dir.join(format!("{stem}-{y}.yaml"));

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 
 use crate::load::{FINAL_ACCOUNTS_FILE, UNIT_FILE};
 

@@ -27,8 +27,7 @@ pub struct TemplateSet {
 impl TemplateSet {
     /// The built-in templates, overridden by the files of `dir` if given.
     pub fn load(dir: Option<&Path>) -> Result<TemplateSet> {
-        let mut files: BTreeMap<String, String> =
-            BUILTIN.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut files: BTreeMap<String, String> = BUILTIN.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let mut overridden = BTreeMap::new();
         if let Some(dir) = dir {
             anyhow::ensure!(dir.is_dir(), "模板文件夹 {} 不存在", dir.display());

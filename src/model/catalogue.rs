@@ -60,11 +60,6 @@ impl Catalogue {
         self.func.codes.get(code).map(String::as_str)
     }
     pub fn econ_name(&self, code: &str) -> Option<&str> {
-        self.econ
-            .groups
-            .iter()
-            .flat_map(|g| &g.rows)
-            .find(|r| r.code == code)
-            .map(|r| r.name.as_str())
+        self.econ.groups.iter().flat_map(|g| &g.rows).find(|r| r.code == code).map(|r| r.name.as_str())
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use typst::text::FontBook;
 use typst::utils::LazyHash;
 use typst_kit::fonts::FontStore;
@@ -58,7 +58,8 @@ impl Fonts {
     pub fn theme_source(&self) -> String {
         let mut s = String::from("// 由 gongkai 根据 theme.yaml 和已安装字体生成\n");
         for (var, fams) in &self.roles {
-            let list: Vec<String> = fams.iter().map(|f| format!("\"{}\"", f.replace('\\', "\\\\").replace('"', "\\\""))).collect();
+            let list: Vec<String> =
+                fams.iter().map(|f| format!("\"{}\"", f.replace('\\', "\\\\").replace('"', "\\\""))).collect();
             s += &format!("#let {var} = ({},)\n", list.join(", "));
         }
         s

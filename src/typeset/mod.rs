@@ -7,8 +7,8 @@ mod world;
 
 use std::sync::Arc;
 
-use typst::diag::{Severity, SourceDiagnostic};
 use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic};
 use typst_layout::PagedDocument;
 
 pub use fonts::Fonts;

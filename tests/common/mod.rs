@@ -42,6 +42,15 @@ pub fn pdf_text(pdf: &Path) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// The text of a PDF with its physical layout (`pdftotext -layout`): no
+/// dehyphenation, so a `-` that ends a line stays.
+pub fn pdf_text_layout(pdf: &Path) -> String {
+    let out =
+        Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 /// Whitespace removed: Chinese text has none, and line breaks fall anywhere.
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -65,7 +74,11 @@ pub fn assert_in_order(hay: &str, needles: &[&str], what: &str) {
 
 /// The written PDF of an outcome.
 pub fn pdf_of(o: &Outcome) -> PathBuf {
-    o.written.iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).cloned().unwrap_or_else(|| panic!("no PDF for {} {}: {:?}", o.unit, o.year, o.failure))
+    o.written
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no PDF for {} {}: {:?}", o.unit, o.year, o.failure))
 }
 
 /// Copies a directory tree.
