@@ -57,6 +57,12 @@ schema: build
 	./$(BIN) schema final-accounts > data/schema/决算.schema.json
 	./$(BIN) schema profile > data/schema/profile.schema.json
 
+# Speed and memory, measured on generated data: make bench N=1000
+N ?= 200
+JOBS ?= 2
+bench: deps build
+	$(CARGO) run --release --locked --example bench -- $(N) $(JOBS)
+
 clean:
 	$(CARGO) clean
 	rm -rf output/*

@@ -36,7 +36,37 @@ pub struct Options {
     pub draft: bool,
     /// Worker threads (0: one per core).
     pub jobs: usize,
+    /// Rebuild even when the inputs are unchanged.
+    pub force: bool,
+    /// Only the unit-years whose index in the sorted list is ≡ K−1 (mod N).
+    pub shard: Option<(usize, usize)>,
+    /// Show a progress bar on the terminal.
+    pub progress: bool,
 }
+
+impl Options {
+    /// Check-only options.
+    pub fn check() -> Options {
+        Options {
+            out_dir: PathBuf::new(),
+            render: false,
+            write_typst: false,
+            draft: false,
+            jobs: 0,
+            force: false,
+            shard: None,
+            progress: false,
+        }
+    }
+
+    /// Rendering options writing to `out_dir`.
+    pub fn build(out_dir: impl Into<PathBuf>) -> Options {
+        Options { out_dir: out_dir.into(), render: true, ..Options::check() }
+    }
+}
+
+/// The file beside a unit-year's outputs holding the hash of its inputs.
+pub const INPUTS_HASH_FILE: &str = ".gongkai-inputs";
 
 /// The stage a unit-year failed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -79,6 +109,8 @@ pub struct Outcome {
     pub written: Vec<PathBuf>,
     /// Pages typeset.
     pub pages: usize,
+    /// Skipped because its inputs did not change since the last build.
+    pub skipped: bool,
 }
 
 impl Outcome {
@@ -91,12 +123,23 @@ impl Outcome {
 pub struct Session {
     renderer: Renderer,
     engine: Option<Arc<Engine>>,
+    /// Hash of every template file and the discovered font roles.
+    templates_hash: String,
 }
 
 impl Session {
     /// Loads templates and (when rendering) discovers fonts once.
     pub fn new(templates_dir: Option<&Path>, font_paths: &[PathBuf], render: bool) -> Result<Session> {
         let set = TemplateSet::load(templates_dir)?;
+        let templates_hash = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for (k, v) in &set.files {
+                h.update(k.as_bytes());
+                h.update(v.as_bytes());
+            }
+            format!("{:x}", h.finalize())
+        };
         let renderer = Renderer::new(&set)?;
         let engine = if render {
             let theme_text = set.get("theme.yaml").context("模板中缺少 theme.yaml")?;
@@ -106,7 +149,7 @@ impl Session {
         } else {
             None
         };
-        Ok(Session { renderer, engine })
+        Ok(Session { renderer, engine, templates_hash })
     }
 
     /// Loads and processes every unit-year under `paths`.
@@ -126,9 +169,29 @@ impl Session {
                 failure: Some((Stage::Load, e.to_string())),
                 written: vec![],
                 pages: 0,
+                skipped: false,
             })
             .collect();
-        let work = |uy: &UnitYear| self.process(uy, opts);
+        let years: Vec<UnitYear> = match opts.shard {
+            Some((k, n)) if n > 0 => years.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, y)| y).collect(),
+            _ => years,
+        };
+        let bar = if opts.progress {
+            let bar = indicatif::ProgressBar::new(years.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 个单位年度 {elapsed_precise} 剩余 {eta} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let work = |uy: &UnitYear| {
+            let o = self.process(uy, opts);
+            bar.set_message(format!("{} {}", uy.name, uy.year));
+            bar.inc(1);
+            o
+        };
         let done: Vec<Outcome> = if opts.jobs == 1 {
             years.iter().map(work).collect()
         } else {
@@ -137,6 +200,7 @@ impl Session {
                 Err(_) => years.iter().map(work).collect(),
             }
         };
+        bar.finish_and_clear();
         outcomes.extend(done);
         outcomes
     }
@@ -149,7 +213,16 @@ impl Session {
             failure: None,
             written: vec![],
             pages: 0,
+            skipped: false,
         };
+        let dir = opts.out_dir.join(&uy.name).join(uy.year.to_string());
+        let hash = opts.render.then(|| self.inputs_hash(uy, opts));
+        if let (Some(h), false) = (&hash, opts.force) {
+            if std::fs::read_to_string(dir.join(INPUTS_HASH_FILE)).is_ok_and(|old| old.trim() == h) {
+                out.skipped = true;
+                return out;
+            }
+        }
         let fail = |mut out: Outcome, stage: Stage, msg: String| {
             out.failure = Some((stage, msg));
             out
@@ -193,7 +266,6 @@ impl Session {
             Ok(s) => s,
             Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
         };
-        let dir = opts.out_dir.join(&uy.name).join(uy.year.to_string());
         let stem = format!("{}年度{}部门决算", uy.year, unit.name);
         if opts.write_typst {
             match write_atomically(&dir.join(format!("{stem}.typ")), source.as_bytes()) {
@@ -212,7 +284,38 @@ impl Session {
             Ok(p) => out.written.push(p),
             Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
         }
+        // Record the inputs only when everything was written and 审核 passed.
+        if let (Some(h), 0) = (hash, errors) {
+            if let Err(e) = write_atomically(&dir.join(INPUTS_HASH_FILE), h.as_bytes()) {
+                return fail(out, Stage::Write, format!("{e:#}"));
+            }
+        }
         out
+    }
+
+    /// A content hash of everything a unit-year's documents depend on: its
+    /// data files (and last year's), the shared profiles and catalogue of
+    /// its data root, the templates, the tool version and the output flags.
+    fn inputs_hash(&self, uy: &UnitYear, opts: &Options) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION"));
+        h.update(&self.templates_hash);
+        h.update(format!("draft={} typst={}", opts.draft, opts.write_typst));
+        let prev = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
+        for f in uy.files.iter().chain(std::iter::once(&prev)) {
+            h.update(f.to_string_lossy().as_bytes());
+            h.update(std::fs::read(f).unwrap_or_default());
+        }
+        for shared in ["profiles", "catalogue"] {
+            for e in walkdir::WalkDir::new(uy.root.join(shared)).sort_by_file_name().into_iter().filter_map(Result::ok) {
+                if e.file_type().is_file() {
+                    h.update(e.path().to_string_lossy().as_bytes());
+                    h.update(std::fs::read(e.path()).unwrap_or_default());
+                }
+            }
+        }
+        format!("{:x}", h.finalize())
     }
 }
 

@@ -38,6 +38,19 @@ pub struct Common {
     /// 不显示进度和成功行，只显示问题和摘要。
     #[arg(short, long)]
     pub quiet: bool,
+    /// 只处理第 K 份（共 N 份，如 2/4），用于把一批单位分给多台机器。
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("格式应为 K/N，如 1/4")?;
+    let k: usize = k.trim().parse().map_err(|_| "K 应为正整数")?;
+    let n: usize = n.trim().parse().map_err(|_| "N 应为正整数")?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("应满足 1 ≤ K ≤ N，实为 {k}/{n}"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +66,9 @@ pub struct BuildArgs {
     /// 审核未通过也生成，每页标注「未通过审核」。
     #[arg(long)]
     pub draft: bool,
+    /// 输入未改动的单位年度也重新生成。
+    #[arg(long)]
+    pub force: bool,
     /// 用此文件夹中的模板逐个覆盖内置模板。
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

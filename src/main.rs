@@ -35,14 +35,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
             }
             let session = Session::new(a.templates.as_deref(), &a.font_paths, true)?;
-            let opts =
-                Options { out_dir: a.out, render: true, write_typst: a.typst, draft: a.draft, jobs: a.common.jobs };
             let progress = !a.common.quiet && std::io::stderr().is_terminal() && a.common.format == Format::Human;
-            if progress {
-                eprintln!("正在生成 {} …", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "));
-            }
+            let opts = Options {
+                write_typst: a.typst,
+                draft: a.draft,
+                jobs: a.common.jobs,
+                force: a.force,
+                shard: a.common.shard,
+                progress,
+                ..Options::build(a.out)
+            };
             let outcomes = session.run(&paths, &opts);
-            finish(&outcomes, a.common.format, "生成")
+            finish(&outcomes, a.common.format, "生成", a.common.quiet)
         }
         Command::Check(a) => {
             if a.list_rules {
@@ -54,15 +58,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
             }
             let session = Session::new(None, &[], false)?;
-            let opts = Options {
-                out_dir: PathBuf::new(),
-                render: false,
-                write_typst: false,
-                draft: false,
-                jobs: a.common.jobs,
-            };
+            let opts = Options { jobs: a.common.jobs, shard: a.common.shard, ..Options::check() };
             let outcomes = session.run(&paths, &opts);
-            finish(&outcomes, a.common.format, "审核")
+            finish(&outcomes, a.common.format, "审核", a.common.quiet)
         }
         Command::New(a) => {
             let files = gongkai::scaffold::new_unit(&a.data, &a.unit, a.year, &a.profile)?;
@@ -83,10 +81,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn finish(outcomes: &[gongkai::batch::Outcome], format: Format, verb: &str) -> anyhow::Result<ExitCode> {
+fn finish(outcomes: &[gongkai::batch::Outcome], format: Format, verb: &str, quiet: bool) -> anyhow::Result<ExitCode> {
     match format {
         Format::Json => println!("{}", report::json(outcomes)),
-        Format::Human => print!("{}", report::human_report(outcomes, verb)),
+        Format::Human => print!("{}", report::human_report(outcomes, verb, quiet)),
     }
     Ok(if outcomes.iter().all(|o| o.ok()) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

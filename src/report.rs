@@ -74,6 +74,7 @@ struct JsonOutcome<'a> {
     error: Option<&'a str>,
     written: Vec<String>,
     pages: usize,
+    skipped: bool,
 }
 
 #[derive(Serialize)]
@@ -99,6 +100,7 @@ pub fn json(outcomes: &[Outcome]) -> String {
                 error: o.failure.as_ref().map(|f| f.1.as_str()),
                 written: o.written.iter().map(|p| p.display().to_string()).collect(),
                 pages: o.pages,
+                skipped: o.skipped,
             })
             .collect(),
     };
@@ -106,7 +108,7 @@ pub fn json(outcomes: &[Outcome]) -> String {
 }
 
 /// Diagnostics and the summary for people.
-pub fn human_report(outcomes: &[Outcome], verb: &str) -> String {
+pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool) -> String {
     let mut s = String::new();
     for o in outcomes {
         for d in &o.diagnostics {
@@ -119,13 +121,14 @@ pub fn human_report(outcomes: &[Outcome], verb: &str) -> String {
             }
         }
     }
-    let ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.ok()).collect();
+    let ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.ok() && !o.skipped).collect();
+    let skipped = outcomes.iter().filter(|o| o.skipped).count();
     let bad: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
     let warnings: usize =
         outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == Severity::Warning).count();
     let pages: usize = outcomes.iter().map(|o| o.pages).sum();
     let _ = writeln!(s, "—— {verb}结果 ——");
-    for o in &ok {
+    for o in ok.iter().filter(|_| !quiet) {
         let files: Vec<String> =
             o.written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
         let _ = writeln!(
@@ -144,10 +147,11 @@ pub fn human_report(outcomes: &[Outcome], verb: &str) -> String {
     }
     let _ = writeln!(
         s,
-        "共 {} 个单位年度：{} 个成功，{} 个失败；警告 {} 个{}",
+        "共 {} 个单位年度：{} 个成功，{} 个失败{}；警告 {} 个{}",
         outcomes.len(),
         ok.len(),
         bad.len(),
+        if skipped > 0 { format!("，{skipped} 个未改动已跳过") } else { String::new() },
         warnings,
         if pages > 0 { format!("；共 {pages} 页") } else { String::new() }
     );

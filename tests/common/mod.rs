@@ -19,13 +19,13 @@ pub fn session() -> &'static Session {
 }
 
 pub fn build(paths: &[PathBuf], out: &Path) -> Vec<Outcome> {
-    let opts = Options { out_dir: out.to_path_buf(), render: true, write_typst: true, draft: false, jobs: 2 };
+    let opts = Options { write_typst: true, jobs: 2, force: true, ..Options::build(out) };
     session().run(paths, &opts)
 }
 
 pub fn check(paths: &[PathBuf]) -> Vec<Outcome> {
     let s = Session::new(None, &[], false).expect("templates load");
-    let opts = Options { out_dir: PathBuf::new(), render: false, write_typst: false, draft: false, jobs: 1 };
+    let opts = Options { jobs: 1, ..Options::check() };
     s.run(paths, &opts)
 }
 
