@@ -10,7 +10,7 @@ FONT_DIR ?= /usr/local/share/fonts/gongkai-fandol
 BIN := target/release/gongkai
 APT_STAMP := target/.apt-updated
 
-.PHONY: all deps fonts tools build render test check schema bench clean
+.PHONY: all deps fonts tools build render test check schema bench fuzz clean
 
 all: deps build render
 
@@ -62,6 +62,11 @@ N ?= 200
 JOBS ?= 2
 bench: deps build
 	$(CARGO) run --release --locked --example bench -- $(N) $(JOBS)
+
+# Fuzz the loader and checker: make fuzz FUZZ_SECONDS=1800
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(CARGO) run --release --locked --example fuzz -- $(FUZZ_SECONDS)
 
 clean:
 	$(CARGO) clean

@@ -29,7 +29,12 @@ fn main() {
     let cpu = cpu_seconds() - cpu0;
     let rss_mb = peak_rss_mb();
     let failed = outcomes.iter().filter(|o| !o.ok()).count();
-    assert_eq!(failed, 0, "bench data must build: {:?}", outcomes.iter().find(|o| !o.ok()).map(|o| (&o.failure, &o.diagnostics)));
+    assert_eq!(
+        failed,
+        0,
+        "bench data must build: {:?}",
+        outcomes.iter().find(|o| !o.ok()).map(|o| (&o.failure, &o.diagnostics))
+    );
     let docs = outcomes.len();
     let pages: usize = outcomes.iter().map(|o| o.pages).sum();
 
@@ -50,7 +55,8 @@ fn main() {
     let per_process = if bin.is_file() {
         let out2 = work.join("output-cli");
         let t2 = Instant::now();
-        let chunks: Vec<Vec<PathBuf>> = (0..jobs).map(|k| units.iter().skip(k).step_by(jobs).cloned().collect()).collect();
+        let chunks: Vec<Vec<PathBuf>> =
+            (0..jobs).map(|k| units.iter().skip(k).step_by(jobs).cloned().collect()).collect();
         std::thread::scope(|s| {
             for chunk in &chunks {
                 let (bin, out2) = (&bin, &out2);
@@ -109,7 +115,9 @@ fn generate(samples: &Path, data: &Path, n: usize) {
         let name = format!("样例单位{i:04}");
         let unit = data.join(&name);
         let base_name = base.file_name().unwrap().to_string_lossy().into_owned();
-        let unit_yaml = std::fs::read_to_string(base.join("单位.yaml")).unwrap().replace(&format!("name: {base_name}"), &format!("name: {name}"));
+        let unit_yaml = std::fs::read_to_string(base.join("单位.yaml"))
+            .unwrap()
+            .replace(&format!("name: {base_name}"), &format!("name: {name}"));
         std::fs::create_dir_all(unit.join("2023")).unwrap();
         std::fs::write(unit.join("单位.yaml"), unit_yaml).unwrap();
         let k = 1 + (i % 7) as u32;
@@ -122,7 +130,11 @@ fn generate(samples: &Path, data: &Path, n: usize) {
 /// Multiplies the amount on a `key: 12.34` line by `k`; varies reason text.
 fn scale_line(line: &str, k: u32, i: usize) -> String {
     let trimmed = line.trim_start();
-    if trimmed.starts_with('#') || trimmed.starts_with("year:") || trimmed.starts_with("- code:") || trimmed.starts_with("code:") {
+    if trimmed.starts_with('#')
+        || trimmed.starts_with("year:")
+        || trimmed.starts_with("- code:")
+        || trimmed.starts_with("code:")
+    {
         return line.to_string();
     }
     let Some((key, rest)) = line.split_once(": ") else { return line.to_string() };

@@ -173,14 +173,18 @@ impl Session {
             })
             .collect();
         let years: Vec<UnitYear> = match opts.shard {
-            Some((k, n)) if n > 0 => years.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, y)| y).collect(),
+            Some((k, n)) if n > 0 => {
+                years.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, y)| y).collect()
+            }
             _ => years,
         };
         let bar = if opts.progress {
             let bar = indicatif::ProgressBar::new(years.len() as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 个单位年度 {elapsed_precise} 剩余 {eta} {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} 个单位年度 {elapsed_precise} 剩余 {eta} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
         } else {
@@ -308,7 +312,8 @@ impl Session {
             h.update(std::fs::read(f).unwrap_or_default());
         }
         for shared in ["profiles", "catalogue"] {
-            for e in walkdir::WalkDir::new(uy.root.join(shared)).sort_by_file_name().into_iter().filter_map(Result::ok) {
+            for e in walkdir::WalkDir::new(uy.root.join(shared)).sort_by_file_name().into_iter().filter_map(Result::ok)
+            {
                 if e.file_type().is_file() {
                     h.update(e.path().to_string_lossy().as_bytes());
                     h.update(std::fs::read(e.path()).unwrap_or_default());

@@ -1,0 +1,134 @@
+//! YAML mutations for the fuzz harness and the perturbation property test:
+//! byte and line edits plus splices of YAML and number tokens that tend to
+//! reach unusual parser and checker states.
+
+#![allow(dead_code)]
+
+/// Tokens spliced into inputs.
+pub const DICTIONARY: &[&str] = &[
+    ":",
+    "- ",
+    "  ",
+    "\n",
+    "#",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\"",
+    "'",
+    "|",
+    ">",
+    "!!str ",
+    "!!binary ",
+    "~",
+    "null",
+    "true",
+    "0",
+    "-0",
+    "0.001",
+    "1e309",
+    "1,234.5",
+    "１２",
+    "99999999999999999999",
+    "-1",
+    "0x1F",
+    ".inf",
+    "\u{FEFF}",
+    "\t",
+    "\r\n",
+    "code: \"2\"",
+    "code: \"2080106\"",
+    "year: 1",
+    "year: 65536",
+    "%YAML 1.2\n",
+    "---\n",
+    "...\n",
+];
+
+/// A small deterministic PRNG (xorshift64*).
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+}
+
+/// Applies `edits` random edits to `text` (always valid UTF-8).
+pub fn mutate(text: &str, seed: u64, edits: usize) -> String {
+    let mut rng = Rng::new(seed);
+    let mut s: Vec<char> = text.chars().collect();
+    for _ in 0..edits {
+        let at = rng.below(s.len() + 1);
+        match rng.below(7) {
+            0 if !s.is_empty() => {
+                let end = (at + 1 + rng.below(8)).min(s.len());
+                s.drain(at.min(s.len())..end);
+            }
+            1 => {
+                let tok = DICTIONARY[rng.below(DICTIONARY.len())];
+                s.splice(at..at, tok.chars());
+            }
+            2 if !s.is_empty() => {
+                let i = rng.below(s.len());
+                s[i] = char::from_u32(rng.below(0x3000) as u32 + 0x20).unwrap_or('x');
+            }
+            3 => {
+                // Duplicate a line.
+                let lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
+                if !lines.is_empty() {
+                    let i = rng.below(lines.len());
+                    let mut l2 = lines.clone();
+                    l2.insert(i, lines[i].clone());
+                    s = (l2.join("\n") + "\n").chars().collect();
+                }
+            }
+            4 => {
+                // Delete a line.
+                let lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
+                if !lines.is_empty() {
+                    let i = rng.below(lines.len());
+                    let mut l2 = lines.clone();
+                    l2.remove(i);
+                    s = (l2.join("\n") + "\n").chars().collect();
+                }
+            }
+            5 => {
+                // Change indentation of a line.
+                let lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
+                if !lines.is_empty() {
+                    let i = rng.below(lines.len());
+                    let mut l2 = lines.clone();
+                    l2[i] = if rng.below(2) == 0 { format!("  {}", l2[i]) } else { l2[i].trim_start().to_string() };
+                    s = (l2.join("\n") + "\n").chars().collect();
+                }
+            }
+            _ => {
+                // Replace a number with a hostile one.
+                let tok = ["1e5", "1.234", "-5", "99999999999999999999999", "0.00", "1,54.7", "NaN"][rng.below(7)];
+                let text: String = s.iter().collect();
+                if let Some(pos) =
+                    text.char_indices().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i).nth(rng.below(50))
+                {
+                    let start = text[..pos].chars().count();
+                    let len = text[pos..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+                    s.splice(start..start + len, tok.chars());
+                }
+            }
+        }
+    }
+    s.into_iter().collect()
+}
