@@ -17,7 +17,7 @@ use crate::check::check_final_accounts;
 use crate::derive::{PreviousFigures, ThreePublicRow, derive};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, LoadError, UnitYear};
-use crate::model::{FinalAccounts, Loc, Theme, Unit};
+use crate::model::{FinalAccounts, Loc, Theme};
 use crate::render::{Renderer, final_accounts_view};
 use crate::resources;
 use crate::templates::TemplateSet;
@@ -231,15 +231,15 @@ impl Session {
             out.failure = Some((stage, msg));
             out
         };
-        let (unit, fa) = match &uy.data {
+        let data = match &uy.data {
             Ok(d) => d,
             Err(e) => {
                 out.diagnostics.push(from_load(e));
                 return fail(out, Stage::Load, e.to_string());
             }
         };
-        let fa_file = uy.dir.join(uy.year.to_string()).join(load::FINAL_ACCOUNTS_FILE);
-        let profile_name = fa.profile.as_deref().unwrap_or(&unit.profile);
+        let unit = &data.unit;
+        let profile_name = data.final_accounts.as_ref().and_then(|f| f.profile.as_deref()).unwrap_or(&unit.profile);
         let shared =
             resources::profile(&uy.root, profile_name).and_then(|p| Ok((p, resources::catalogue(&uy.root, uy.year)?)));
         let (profile, cat) = match shared {
@@ -249,15 +249,24 @@ impl Session {
                 return fail(out, Stage::Load, e.to_string());
             }
         };
-        let derived = derive(fa, &profile, &cat);
-        out.diagnostics.extend(check_final_accounts(&fa_file, fa, &derived, &cat));
-        let prev = match previous_figures(uy, fa, &fa_file) {
-            Ok(p) => p,
-            Err(diags) => {
-                out.diagnostics.extend(diags);
-                PreviousFigures::default()
+
+        // 审核 first, for every document of the unit-year.
+        let year_dir = uy.dir.join(uy.year.to_string());
+        let fa_file = year_dir.join(load::FINAL_ACCOUNTS_FILE);
+        let derived = data.final_accounts.as_ref().map(|fa| derive(fa, &profile, &cat));
+        let mut prev = PreviousFigures::default();
+        if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
+            out.diagnostics.extend(check_final_accounts(&fa_file, fa, d, &cat));
+            match previous_figures(uy, fa, &fa_file) {
+                Ok(p) => prev = p,
+                Err(diags) => out.diagnostics.extend(diags),
             }
-        };
+        }
+        let perf = data.performance.as_ref().map(|p| {
+            let e = crate::evaluate::evaluate(unit, p, data.final_accounts.as_ref(), derived.as_ref());
+            out.diagnostics.extend(crate::evaluate::check(&year_dir.join(load::PERFORMANCE_FILE), p, &e));
+            e
+        });
         let errors = out.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         if errors > 0 && !(opts.draft && opts.render) {
             return fail(out, Stage::Check, format!("审核发现 {errors} 个错误"));
@@ -265,28 +274,44 @@ impl Session {
         if !opts.render {
             return out;
         }
-        let view = final_accounts_view(unit, fa, &profile, &derived, &prev, &cat, errors > 0);
-        let source = match self.renderer.render_final_accounts(&view) {
-            Ok(s) => s,
-            Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
-        };
-        let stem = format!("{}年度{}部门决算", uy.year, unit.name);
-        if opts.write_typst {
-            match write_atomically(&dir.join(format!("{stem}.typ")), source.as_bytes()) {
-                Ok(p) => out.written.push(p),
-                Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+
+        let mut documents: Vec<(String, String, anyhow::Result<String>)> = Vec::new();
+        if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
+            let view = final_accounts_view(unit, fa, &profile, d, &prev, &cat, errors > 0);
+            documents.push((
+                format!("{}年度{}部门决算", uy.year, unit.name),
+                "部门决算".into(),
+                self.renderer.render_final_accounts(&view),
+            ));
+        }
+        if let (Some(p), Some(e)) = (&data.performance, &perf) {
+            for (i, report) in p.reports.iter().enumerate() {
+                let view = crate::evaluate::report_view(unit, p, e, report, errors > 0);
+                documents.push((view.file_name.clone(), format!("绩效自评{}", i + 1), self.renderer.render_report(&view)));
             }
         }
         let engine = self.engine.as_ref().expect("rendering sessions have an engine");
-        let name = format!("{}/{}/部门决算.typ", uy.name, uy.year);
-        let pdf = match compile_pdf(engine, &name, source) {
-            Ok(p) => p,
-            Err(e) => return fail(out, Stage::Typeset, e.to_string()),
-        };
-        out.pages += pdf.pages;
-        match write_atomically(&dir.join(format!("{stem}.pdf")), &pdf.bytes) {
-            Ok(p) => out.written.push(p),
-            Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+        for (stem, kind, source) in documents {
+            let source = match source {
+                Ok(s) => s,
+                Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
+            };
+            if opts.write_typst {
+                match write_atomically(&dir.join(format!("{stem}.typ")), source.as_bytes()) {
+                    Ok(p) => out.written.push(p),
+                    Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+                }
+            }
+            let name = format!("{}/{}/{kind}.typ", uy.name, uy.year);
+            let pdf = match compile_pdf(engine, &name, source) {
+                Ok(p) => p,
+                Err(e) => return fail(out, Stage::Typeset, format!("{stem}：{e}")),
+            };
+            out.pages += pdf.pages;
+            match write_atomically(&dir.join(format!("{stem}.pdf")), &pdf.bytes) {
+                Ok(p) => out.written.push(p),
+                Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+            }
         }
         // Record the inputs only when everything was written and 审核 passed.
         if let (Some(h), 0) = (hash, errors) {
@@ -331,8 +356,9 @@ fn previous_figures(uy: &UnitYear, fa: &FinalAccounts, fa_file: &Path) -> Result
     let prev_file = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
     if prev_file.is_file() {
         let loaded = load::load_unit_year(&uy.dir, uy.year - 1);
-        let (unit, pfa): &(Unit, FinalAccounts) = match &loaded.data {
-            Ok(d) => d,
+        let (unit, pfa) = match &loaded.data {
+            Ok(load::YearData { unit, final_accounts: Some(fa), .. }) => (unit, fa),
+            Ok(_) => return Err(vec![]),
             Err(e) => return Err(vec![from_load(e)]),
         };
         let name = pfa.profile.as_deref().unwrap_or(&unit.profile);

@@ -114,6 +114,8 @@ pub enum SchemaKind {
     Unit,
     /// <年度>/决算.yaml
     FinalAccounts,
+    /// <年度>/绩效自评.yaml
+    Performance,
     /// profiles/*.yaml
     Profile,
 }

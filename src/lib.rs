@@ -14,6 +14,7 @@ pub mod batch;
 pub mod check;
 pub mod derive;
 pub mod diagnostic;
+pub mod evaluate;
 pub mod load;
 pub mod model;
 pub mod money;

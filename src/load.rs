@@ -12,13 +12,25 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use walkdir::WalkDir;
 
-use crate::model::{Amount, Code, FinalAccounts, Loc, Unit};
+use crate::model::{Amount, Code, FinalAccounts, Loc, PerformanceFile, Unit};
 use crate::money::Money;
 
 /// The file holding a unit's stable facts; its folder is the unit folder.
 pub const UNIT_FILE: &str = "单位.yaml";
 /// The per-year 部门决算 data file, inside a `<year>/` folder.
 pub const FINAL_ACCOUNTS_FILE: &str = "决算.yaml";
+/// The per-year 绩效自评 data file, inside a `<year>/` folder.
+pub const PERFORMANCE_FILE: &str = "绩效自评.yaml";
+
+/// A unit-year's data: the unit's facts and whichever year files exist.
+#[derive(Debug, Clone)]
+pub struct YearData {
+    pub unit: Unit,
+    /// `<year>/决算.yaml`, if present.
+    pub final_accounts: Option<FinalAccounts>,
+    /// `<year>/绩效自评.yaml`, if present.
+    pub performance: Option<PerformanceFile>,
+}
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
@@ -53,8 +65,8 @@ pub struct UnitYear {
     /// The data root the unit lives in (its parent folder).
     pub root: PathBuf,
     pub year: u16,
-    /// The unit file and the 决算 file, or the first problem met.
-    pub data: Result<(Unit, FinalAccounts), LoadError>,
+    /// The unit file and the year files, or the first problem met.
+    pub data: Result<YearData, LoadError>,
     /// Paths of every input file, for messages and content hashes.
     pub files: Vec<PathBuf>,
     /// Display name: the unit folder's name.
@@ -82,7 +94,7 @@ pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
                     at: Loc::default(),
                     rule: "L-NO-YEAR",
                     message: format!(
-                        "单位文件夹中没有年度数据：应有 <年度>/{FINAL_ACCOUNTS_FILE}，例如 2023/{FINAL_ACCOUNTS_FILE}"
+                        "单位文件夹中没有年度数据：应有 <年度>/{FINAL_ACCOUNTS_FILE} 或 <年度>/{PERFORMANCE_FILE}，例如 2023/{FINAL_ACCOUNTS_FILE}"
                     ),
                 });
             }
@@ -131,38 +143,46 @@ fn find_years(unit_dir: &Path) -> Vec<u16> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_dir())
         .filter_map(|e| year_of_dir(e.path()))
-        .filter(|y| unit_dir.join(y.to_string()).join(FINAL_ACCOUNTS_FILE).is_file())
+        .filter(|y| {
+            let d = unit_dir.join(y.to_string());
+            d.join(FINAL_ACCOUNTS_FILE).is_file() || d.join(PERFORMANCE_FILE).is_file()
+        })
         .collect();
     years.sort();
     years
 }
 
-/// Loads one unit-year: the unit file and that year's 决算 file.
+/// Loads one unit-year: the unit file and that year's data files.
 pub fn load_unit_year(unit_dir: &Path, year: u16) -> UnitYear {
     let unit_file = unit_dir.join(UNIT_FILE);
-    let fa_file = unit_dir.join(year.to_string()).join(FINAL_ACCOUNTS_FILE);
+    let year_dir = unit_dir.join(year.to_string());
+    let fa_file = year_dir.join(FINAL_ACCOUNTS_FILE);
+    let perf_file = year_dir.join(PERFORMANCE_FILE);
     let name = unit_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let wrong_year = |file: &Path, found: u16| LoadError {
+        file: file.to_path_buf(),
+        at: Loc { line: 1, column: 1 },
+        rule: "L-YEAR",
+        message: format!("year 为 {found}，但文件位于 {year}/ 文件夹中"),
+    };
     let data = (|| {
         let unit: Unit = read_yaml(&unit_file)?;
-        let fa: FinalAccounts = read_yaml(&fa_file)?;
-        if fa.year != year {
-            return Err(LoadError {
-                file: fa_file.clone(),
-                at: Loc { line: 1, column: 1 },
-                rule: "L-YEAR",
-                message: format!("year 为 {}，但文件位于 {year}/ 文件夹中", fa.year),
-            });
+        let final_accounts: Option<FinalAccounts> = if fa_file.is_file() { Some(read_yaml(&fa_file)?) } else { None };
+        if let Some(fa) = &final_accounts {
+            if fa.year != year {
+                return Err(wrong_year(&fa_file, fa.year));
+            }
         }
-        Ok((unit, fa))
+        let performance: Option<PerformanceFile> = if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
+        if let Some(p) = &performance {
+            if p.year != year {
+                return Err(wrong_year(&perf_file, p.year));
+            }
+        }
+        Ok(YearData { unit, final_accounts, performance })
     })();
-    UnitYear {
-        dir: unit_dir.to_path_buf(),
-        root: unit_dir.parent().map(Path::to_path_buf).unwrap_or_default(),
-        year,
-        data,
-        files: vec![unit_file, fa_file],
-        name,
-    }
+    let files = [unit_file, fa_file, perf_file].into_iter().filter(|f| f.is_file()).collect();
+    UnitYear { dir: unit_dir.to_path_buf(), root: unit_dir.parent().map(Path::to_path_buf).unwrap_or_default(), year, data, files, name }
 }
 
 /// Reads and parses one YAML file, refusing oversized, non-UTF-8 and empty files.

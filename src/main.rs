@@ -73,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let schema = match a.kind {
                 SchemaKind::Unit => schemars::schema_for!(gongkai::model::Unit),
                 SchemaKind::FinalAccounts => schemars::schema_for!(gongkai::model::FinalAccounts),
+                SchemaKind::Performance => schemars::schema_for!(gongkai::model::PerformanceFile),
                 SchemaKind::Profile => schemars::schema_for!(gongkai::model::Profile),
             };
             println!("{}", serde_json::to_string_pretty(&schema)?);

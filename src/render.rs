@@ -88,6 +88,14 @@ impl Renderer {
         Ok(Renderer { tera })
     }
 
+    /// Renders a 绩效自评 report (with its appended tables).
+    pub fn render_report(&self, view: &crate::evaluate::ReportView) -> Result<String> {
+        let ctx = tera::Context::from_serialize(view).map_err(|e| anyhow!("模板数据错误：{}", chain(&e)))?;
+        self.tera
+            .render("绩效自评报告.typ.tera", &ctx)
+            .map_err(|e| anyhow!("模板 绩效自评报告.typ.tera 渲染失败：{}", chain(&e)))
+    }
+
     /// Renders the 部门决算 Typst source of one unit-year.
     pub fn render_final_accounts(&self, view: &FinalAccountsView) -> Result<String> {
         let ctx = tera::Context::from_serialize(view).map_err(|e| anyhow!("模板数据错误：{}", chain(&e)))?;

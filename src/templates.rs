@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 const BUILTIN: &[(&str, &str)] = &[
     ("部门决算.typ.tera", include_str!("../templates/部门决算.typ.tera")),
     ("macros.tera", include_str!("../templates/macros.tera")),
+    ("绩效自评报告.typ.tera", include_str!("../templates/绩效自评报告.typ.tera")),
     ("lib/gongkai.typ", include_str!("../templates/lib/gongkai.typ")),
     ("theme.yaml", include_str!("../templates/theme.yaml")),
 ];

@@ -117,7 +117,7 @@ proptest! {
 }
 
 /// The mutation engine shared with the fuzz harness (examples/fuzz.rs).
-#[path = "../examples/fuzz_mutate.rs"]
+#[path = "../examples/fuzz/mutate.rs"]
 mod gongkai_fuzz;
 
 #[test]

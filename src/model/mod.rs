@@ -8,12 +8,14 @@
 
 mod catalogue;
 mod final_accounts;
+mod performance;
 mod profile;
 mod theme;
 mod unit;
 
 pub use catalogue::{Catalogue, EconCatalogue, EconGroup, EconRow, FuncCatalogue};
 pub use final_accounts::*;
+pub use performance::*;
 pub use profile::*;
 pub use theme::{FontRole, Theme};
 pub use unit::Unit;

@@ -23,15 +23,19 @@ pub struct Unit {
     /// 默认版式方案（profiles/ 下的文件名，不含 .yaml），各年度可在决算.yaml 中改用其他方案。
     pub profile: String,
     /// 第一部分 一、部门职责 的引言句，以“：”结尾。
+    #[serde(default)]
     pub duties_intro: String,
     /// 部门职责，每项一段，按（一）（二）…编号。
+    #[serde(default)]
     pub duties: Vec<String>,
     /// 机构设置句的主语，如“蓝山县就业服务中心单位”；缺省为单位全称。
     #[serde(default)]
     pub institution_subject: Option<String>,
     /// 内设机构，以“、”连接。
+    #[serde(default)]
     pub internal_departments: Vec<String>,
     /// 决算单位构成，如 ["蓝山县就业服务中心单位本级"]。
+    #[serde(default)]
     pub budget_units: Vec<String>,
 }
 

@@ -4,7 +4,7 @@
 //! A panic, or an error without a location, is a finding: the input is
 //! saved under `target/fuzz-findings/` and the run fails.
 
-mod fuzz_mutate;
+mod mutate;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -30,7 +30,7 @@ fn main() {
         for _ in 0..64 {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let base = &corpus[(seed >> 33) as usize % corpus.len()];
-            let input = fuzz_mutate::mutate(base, seed, 1 + (seed % 8) as usize);
+            let input = mutate::mutate(base, seed, 1 + (seed % 8) as usize);
             let result = std::panic::catch_unwind(|| {
                 let r: Result<gongkai::model::FinalAccounts, _> =
                     gongkai::load::parse_yaml(Path::new("决算.yaml"), &input);
