@@ -287,7 +287,11 @@ impl Session {
         if let (Some(p), Some(e)) = (&data.performance, &perf) {
             for (i, report) in p.reports.iter().enumerate() {
                 let view = crate::evaluate::report_view(unit, p, e, report, errors > 0);
-                documents.push((view.file_name.clone(), format!("绩效自评{}", i + 1), self.renderer.render_report(&view)));
+                documents.push((
+                    view.file_name.clone(),
+                    format!("绩效自评{}", i + 1),
+                    self.renderer.render_report(&view),
+                ));
             }
         }
         let engine = self.engine.as_ref().expect("rendering sessions have an engine");

@@ -9,11 +9,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::derive::{zh_number, Derived, ThreePublicRow};
+use crate::derive::{Derived, ThreePublicRow, zh_number};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    val, Amount, Content, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc, PerformanceFile,
-    Report, ReportKind, Section, Unit,
+    Amount, Content, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc, PerformanceFile, Report,
+    ReportKind, Section, Unit, val,
 };
 use crate::money::{Money, Ratio};
 
@@ -59,14 +59,24 @@ pub struct Evaluation {
     pub public_cost: Option<Money>,
 }
 
-fn scored(base: ExecutionRateBase, initial: Money, annual: Money, executed: Money, entered: Option<Amount>, groups: &[IndicatorGroup]) -> Scored {
+fn scored(
+    base: ExecutionRateBase,
+    initial: Money,
+    annual: Money,
+    executed: Money,
+    entered: Option<Amount>,
+    groups: &[IndicatorGroup],
+) -> Scored {
     let rate = match base {
         ExecutionRateBase::Annual => Ratio::of(executed, annual),
         ExecutionRateBase::Initial if !initial.is_zero() => Ratio::of(executed, initial),
         ExecutionRateBase::Initial => Ratio::of(executed, annual),
     };
     let computed = rate.map(|r| {
-        let s = Money((m(EXECUTION_WEIGHT).0 * r.value()).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero));
+        let s = Money(
+            (m(EXECUTION_WEIGHT).0 * r.value())
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+        );
         if s > m(EXECUTION_WEIGHT) { m(EXECUTION_WEIGHT) } else { s }
     });
     let execution_score = entered.map(|a| a.value).or(computed).unwrap_or_default();
@@ -125,7 +135,14 @@ pub fn evaluate(_unit: &Unit, p: &PerformanceFile, fa: Option<&FinalAccounts>, d
         },
     };
     let overall = p.overall.as_ref().map(|o| {
-        scored(p.execution_rate_base, val(&o.funds.initial), val(&o.funds.annual), val(&o.funds.executed), o.execution_score, &o.indicators)
+        scored(
+            p.execution_rate_base,
+            val(&o.funds.initial),
+            val(&o.funds.annual),
+            val(&o.funds.executed),
+            o.execution_score,
+            &o.indicators,
+        )
     });
     let projects = p
         .projects
@@ -151,7 +168,8 @@ pub fn evaluate(_unit: &Unit, p: &PerformanceFile, fa: Option<&FinalAccounts>, d
 /// The 绩效自评 rules (layouts.md §3.4–3.5).
 pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut push = |rule: &'static str, sev: Severity, at: Loc, msg: String| out.push(Diagnostic::new(rule, sev, file, at, msg));
+    let mut push =
+        |rule: &'static str, sev: Severity, at: Loc, msg: String| out.push(Diagnostic::new(rule, sev, file, at, msg));
     let mut tables: Vec<(String, &[IndicatorGroup], &Scored, Option<Amount>)> = Vec::new();
     if let (Some(o), Some(s)) = (&p.overall, &e.overall) {
         tables.push((o.title.clone(), &o.indicators, s, o.execution_score));
@@ -160,28 +178,54 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
         tables.push((format!("项目支出绩效自评表“{}”", t.name), &t.indicators, s, t.execution_score));
     }
     for (name, groups, s, entered) in tables {
-        let at = groups.first().and_then(|g| g.rows.first()).and_then(|r| r.weight.or(r.score)).map(|a| a.at).or_else(|| groups.first().and_then(|g| g.weight).map(|a| a.at)).unwrap_or_default();
+        let at = groups
+            .first()
+            .and_then(|g| g.rows.first())
+            .and_then(|r| r.weight.or(r.score))
+            .map(|a| a.at)
+            .or_else(|| groups.first().and_then(|g| g.weight).map(|a| a.at))
+            .unwrap_or_default();
         for (l1, w) in &s.level1_weights {
             if let Some((_, want)) = LEVEL1_WEIGHTS.iter().find(|(n, _)| l1.starts_with(n)) {
                 if *w != m(*want) {
-                    push("P-2", Severity::Error, at, format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {want}", w.trimmed()));
+                    push(
+                        "P-2",
+                        Severity::Error,
+                        at,
+                        format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {want}", w.trimmed()),
+                    );
                 }
             }
         }
         if s.total_weight != m(100) {
-            push("P-1", Severity::Error, at, format!("{name}：分值合计为 {}（预算执行 10 + 各指标），应为 100", s.total_weight.trimmed()));
+            push(
+                "P-1",
+                Severity::Error,
+                at,
+                format!("{name}：分值合计为 {}（预算执行 10 + 各指标），应为 100", s.total_weight.trimmed()),
+            );
         }
         for g in groups {
             let gw = g.weight.map(|a| a.value);
             if let (Some(w), Some(sc)) = (gw, g.score) {
                 if sc.value > w {
-                    push("P-4", Severity::Error, sc.at, format!("{name}：{} 得分 {} 超过分值 {}", g.level2, sc.value.trimmed(), w.trimmed()));
+                    push(
+                        "P-4",
+                        Severity::Error,
+                        sc.at,
+                        format!("{name}：{} 得分 {} 超过分值 {}", g.level2, sc.value.trimmed(), w.trimmed()),
+                    );
                 }
             }
             for r in &g.rows {
                 if let (Some(w), Some(sc)) = (r.weight, r.score) {
                     if sc.value > w.value {
-                        push("P-4", Severity::Error, sc.at, format!("{name}：“{}”得分 {} 超过分值 {}", r.name, sc.value.trimmed(), w.value.trimmed()));
+                        push(
+                            "P-4",
+                            Severity::Error,
+                            sc.at,
+                            format!("{name}：“{}”得分 {} 超过分值 {}", r.name, sc.value.trimmed(), w.value.trimmed()),
+                        );
                     }
                 }
             }
@@ -203,19 +247,33 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
     }
     if let Some(o) = &p.overall {
         let init = val(&o.funds.initial);
-        let by_income = val(&o.by_income.general_budget) + val(&o.by_income.gov_fund) + val(&o.by_income.special_account) + val(&o.by_income.other);
+        let by_income = val(&o.by_income.general_budget)
+            + val(&o.by_income.gov_fund)
+            + val(&o.by_income.special_account)
+            + val(&o.by_income.other);
         let by_expense = val(&o.by_expense.basic) + val(&o.by_expense.project);
         let at = o.funds.initial.map(|a| a.at).unwrap_or_default();
         if !by_income.is_zero() && by_income != init {
-            push("P-9", Severity::Error, at, format!("{}：年初预算数 {} ≠ 按收入性质分之和 {}", o.title, init.as_entered(), by_income.trimmed()));
+            push(
+                "P-9",
+                Severity::Error,
+                at,
+                format!("{}：年初预算数 {} ≠ 按收入性质分之和 {}", o.title, init.as_entered(), by_income.trimmed()),
+            );
         }
         if !by_expense.is_zero() && by_expense != init {
-            push("P-9", Severity::Error, at, format!("{}：年初预算数 {} ≠ 按支出性质分之和 {}", o.title, init.as_entered(), by_expense.trimmed()));
+            push(
+                "P-9",
+                Severity::Error,
+                at,
+                format!("{}：年初预算数 {} ≠ 按支出性质分之和 {}", o.title, init.as_entered(), by_expense.trimmed()),
+            );
         }
     }
     if let Some(b) = &p.basic_data {
         let special: Money = b.special_funds.iter().map(|f| val(&f.actual)).sum();
-        let project_rows = special + val(&b.business_funds.actual) + val(&b.operation_funds.actual) + val(&b.other_funds.actual);
+        let project_rows =
+            special + val(&b.business_funds.actual) + val(&b.operation_funds.actual) + val(&b.other_funds.actual);
         let at = b.special_funds.first().and_then(|f| f.actual).map(|a| a.at).unwrap_or_default();
         if let Some(pa) = e.project_actual {
             if !project_rows.is_zero() && project_rows != pa {
@@ -224,7 +282,13 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                     Severity::Error,
                     file,
                     at,
-                    format!("基础数据表 项目支出{}年决算数 {} ≠ 部门决算 项目支出 {}（差 {}）", e.year, project_rows.trimmed(), pa.trimmed(), (project_rows - pa).abs().trimmed()),
+                    format!(
+                        "基础数据表 项目支出{}年决算数 {} ≠ 部门决算 项目支出 {}（差 {}）",
+                        e.year,
+                        project_rows.trimmed(),
+                        pa.trimmed(),
+                        (project_rows - pa).abs().trimmed()
+                    ),
                 )
                 .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).trimmed());
                 push(d.rule, d.severity, d.at(), d.message.clone());
@@ -232,7 +296,17 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
         }
         if let (Some(pc), Some(entered)) = (e.public_cost, b.public_cost.actual) {
             if pc != entered.value {
-                push("B-6", Severity::Error, entered.at, format!("基础数据表 公用经费{}年决算数 {} ≠ 公开06表 公用经费合计 {}", e.year, entered.value.as_entered(), pc.trimmed()));
+                push(
+                    "B-6",
+                    Severity::Error,
+                    entered.at,
+                    format!(
+                        "基础数据表 公用经费{}年决算数 {} ≠ 公开06表 公用经费合计 {}",
+                        e.year,
+                        entered.value.as_entered(),
+                        pc.trimmed()
+                    ),
+                );
             }
         }
         // P-12: a project's table and its 专项 row agree.
@@ -240,14 +314,27 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             if let Some(f) = b.special_funds.iter().find(|f| f.name == t.name) {
                 if let Some(a) = f.actual {
                     if a.value != s.executed {
-                        push("P-12", Severity::Error, a.at, format!("基础数据表 “{}” 决算数 {} ≠ 项目支出绩效自评表 全年执行数 {}", t.name, a.value.as_entered(), s.executed.trimmed()));
+                        push(
+                            "P-12",
+                            Severity::Error,
+                            a.at,
+                            format!(
+                                "基础数据表 “{}” 决算数 {} ≠ 项目支出绩效自评表 全年执行数 {}",
+                                t.name,
+                                a.value.as_entered(),
+                                s.executed.trimmed()
+                            ),
+                        );
                     }
                 }
             }
         }
     }
     // Economic breakdowns against the stated actuals.
-    for (what, items, actual) in [("基本支出", &p.numbers.basic_by_econ, e.basic_actual), ("项目支出", &p.numbers.project_by_econ, e.project_actual)] {
+    for (what, items, actual) in [
+        ("基本支出", &p.numbers.basic_by_econ, e.basic_actual),
+        ("项目支出", &p.numbers.project_by_econ, e.project_actual),
+    ] {
         if items.is_empty() {
             continue;
         }
@@ -255,8 +342,19 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
         if let Some(a) = actual {
             let diff = (sum - a).abs();
             if !diff.is_zero() {
-                let sev = if diff <= Money::parse("0.01").expect("literal") { Severity::Warning } else { Severity::Error };
-                push("N-ECON", sev, items[0].amount.at, format!("{what}按经济分类各项之和 {} ≠ {what}实际数 {}（差 {}）", sum.trimmed(), a.trimmed(), diff.trimmed()));
+                let sev =
+                    if diff <= Money::parse("0.01").expect("literal") { Severity::Warning } else { Severity::Error };
+                push(
+                    "N-ECON",
+                    sev,
+                    items[0].amount.at,
+                    format!(
+                        "{what}按经济分类各项之和 {} ≠ {what}实际数 {}（差 {}）",
+                        sum.trimmed(),
+                        a.trimmed(),
+                        diff.trimmed()
+                    ),
+                );
             }
         }
         for i in items {
@@ -265,7 +363,12 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             }
             let s: Money = i.items.iter().map(|x| x.amount.value).sum();
             if s > i.amount.value {
-                push("N-ECON", Severity::Error, i.amount.at, format!("{what} {} 的其中明细之和 {} 超过其金额 {}", i.name, s.trimmed(), i.amount.value.trimmed()));
+                push(
+                    "N-ECON",
+                    Severity::Error,
+                    i.amount.at,
+                    format!("{what} {} 的其中明细之和 {} 超过其金额 {}", i.name, s.trimmed(), i.amount.value.trimmed()),
+                );
             }
         }
     }
@@ -407,7 +510,8 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
     };
     let wants = |k: &str| r.tables.iter().any(|x| x == k);
     let overall = (wants("overall")).then_some(()).and(p.overall.as_ref().zip(e.overall.as_ref())).map(|(o, s)| {
-        let mut v = scored_view(&o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
+        let mut v =
+            scored_view(&o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
         v.funds = vec![("年度资金总额".into(), vec![t(s.initial), t(s.annual), t(s.executed)])];
         v.by_income = vec![
             format!("一般公共预算：{}", oa(&o.by_income.general_budget)),
@@ -415,7 +519,8 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
             format!("纳入专户管理的非税收入拨款：{}", oa(&o.by_income.special_account)),
             format!("其他资金：{}", oa(&o.by_income.other)),
         ];
-        v.by_expense = vec![format!("基本支出：{}", oa(&o.by_expense.basic)), format!("项目支出：{}", oa(&o.by_expense.project))];
+        v.by_expense =
+            vec![format!("基本支出：{}", oa(&o.by_expense.basic)), format!("项目支出：{}", oa(&o.by_expense.project))];
         v
     });
     let projects = if wants("projects") {
@@ -453,11 +558,8 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
         let tp_actual = e.three_public_actual.clone().unwrap_or_else(|| tp(&b.three_public.actual));
         let tpc = |f: fn(&ThreePublicRow) -> Money| vec![t0(f(&tp_prev)), t0(f(&tp_budget)), t0(f(&tp_actual))];
         let special = |f: fn(&crate::model::SpecialFund) -> Money| b.special_funds.iter().map(f).sum::<Money>();
-        let sp = vec![
-            t0(special(|f| val(&f.previous))),
-            t0(special(|f| val(&f.budget))),
-            t0(special(|f| val(&f.actual))),
-        ];
+        let sp =
+            vec![t0(special(|f| val(&f.previous))), t0(special(|f| val(&f.budget))), t0(special(|f| val(&f.actual)))];
         let project_total = |k: usize| -> String {
             let parts = [&b.business_funds, &b.operation_funds, &b.other_funds];
             let pick = |c: &crate::model::ThreeColumns<Option<Amount>>| match k {
@@ -506,7 +608,9 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
                 Some(s) => vec![
                     s.quota.to_string(),
                     s.in_post.to_string(),
-                    Ratio::of(m(s.in_post as i64), m(s.quota as i64)).map(|r| format!("{}%", r.percent(2))).unwrap_or_default(),
+                    Ratio::of(m(s.in_post as i64), m(s.quota as i64))
+                        .map(|r| format!("{}%", r.percent(2)))
+                        .unwrap_or_default(),
                 ],
                 None => vec![String::new(); 3],
             },
@@ -519,7 +623,9 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
                 pct(val(&bl.actual_area), val(&bl.approved_area)).map(|p| format!("{p}%")).unwrap_or_default(),
                 oa(&bl.budget_investment),
                 oa(&bl.actual_investment),
-                pct(val(&bl.actual_investment), val(&bl.budget_investment)).map(|p| format!("{p}%")).unwrap_or_default(),
+                pct(val(&bl.actual_investment), val(&bl.budget_investment))
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_default(),
             ],
             thrift: b.thrift_measures.clone().unwrap_or_default(),
             signature: sig(&b.signature),
@@ -619,7 +725,16 @@ fn scored_view(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn section(out: &mut Vec<Block>, s: &Section, depth: usize, counters: &mut [usize; 6], l3: &str, unit: &Unit, p: &PerformanceFile, e: &Evaluation) {
+fn section(
+    out: &mut Vec<Block>,
+    s: &Section,
+    depth: usize,
+    counters: &mut [usize; 6],
+    l3: &str,
+    unit: &Unit,
+    p: &PerformanceFile,
+    e: &Evaluation,
+) {
     let number = if s.unnumbered {
         String::new()
     } else {
@@ -673,12 +788,15 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
     match key {
         "staff" => {
             if let Some(s) = &n.staff {
-                let rate = Ratio::of(m(s.in_post as i64), m(s.quota as i64)).map(|r| format!("，在职人员控制率{}%", r.percent(2))).unwrap_or_default();
+                let rate = Ratio::of(m(s.in_post as i64), m(s.quota as i64))
+                    .map(|r| format!("，在职人员控制率{}%", r.percent(2)))
+                    .unwrap_or_default();
                 para(format!("{}编制数{}人，实际在职人数{}人{rate}。", unit.name, s.quota, s.in_post));
             }
         }
         "basic_expenditure" => {
-            let adj = n.basic_adjustment.map(|a| format!("，年初预留及年中调整追加{}万元", t(a.value))).unwrap_or_default();
+            let adj =
+                n.basic_adjustment.map(|a| format!("，年初预留及年中调整追加{}万元", t(a.value))).unwrap_or_default();
             para(format!(
                 "{y}年{auth}批复的基本支出预算{}万元{adj}，本年实际支出{}万元。",
                 t(val(&n.basic_budget)),
@@ -697,7 +815,14 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                     let detail = if i.items.is_empty() {
                         String::new()
                     } else {
-                        format!("（其中{}）", i.items.iter().map(|x| format!("{}{}万元", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，"))
+                        format!(
+                            "（其中{}）",
+                            i.items
+                                .iter()
+                                .map(|x| format!("{}{}万元", x.name, t(x.amount.value)))
+                                .collect::<Vec<_>>()
+                                .join("，")
+                        )
                     };
                     let share = pct(i.amount.value, total).map(|p| format!("，占{what}{p}%")).unwrap_or_default();
                     format!("{}{}万元{detail}{share}", i.name, t(i.amount.value))
@@ -748,7 +873,8 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
         }
         "three_public_table" => {
             if let (Some(b), Some(a)) = (&e.three_public_budget, &e.three_public_actual) {
-                let pv = e.three_public_previous.clone().unwrap_or_else(|| ThreePublicRow::from_items(&Default::default()));
+                let pv =
+                    e.three_public_previous.clone().unwrap_or_else(|| ThreePublicRow::from_items(&Default::default()));
                 let row = |name: &str, f: fn(&ThreePublicRow) -> Money| {
                     let (act, bud, prev) = (f(a), f(b), f(&pv));
                     vec![
@@ -781,7 +907,8 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
         "project_expenditure" => {
             let budget = val(&n.project_budget);
             let adjv = val(&n.project_adjustment);
-            let adj = n.project_adjustment.map(|a| format!("，结转及年中调整追加{}万元", t(a.value))).unwrap_or_default();
+            let adj =
+                n.project_adjustment.map(|a| format!("，结转及年中调整追加{}万元", t(a.value))).unwrap_or_default();
             let actual = e.project_actual.unwrap_or_default();
             para(format!(
                 "{auth}批复{y}年项目支出预算{}万元{adj}，实际项目支出{}万元，年末项目支出结余{}万元。",
@@ -805,6 +932,13 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                 fund_paragraphs(out, f, y);
             }
         }
+        k if k.starts_with("fund:") => {
+            let name = &k["fund:".len()..];
+            match p.funds.iter().find(|f| f.name == name) {
+                Some(f) => fund_paragraphs(out, f, y),
+                None => para(format!("（找不到基金“{name}”）")),
+            }
+        }
         "score" => {
             if let Some(s) = &e.overall {
                 let grade = n.grade.as_ref().map(|g| format!("，为“{g}”等级")).unwrap_or_default();
@@ -812,12 +946,15 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
             }
         }
         "project_sources" | "project_arrival" | "project_usage" => {
-            let circ = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫', '⑬', '⑭', '⑮', '⑯', '⑰', '⑱', '⑲', '⑳'];
+            let circ =
+                ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫', '⑬', '⑭', '⑮', '⑯', '⑰', '⑱', '⑲', '⑳'];
             let fiscal: Vec<(String, Money, Money, Money)> = p
                 .projects
                 .iter()
                 .zip(&e.projects)
-                .map(|(tb, s)| (tb.name.clone(), s.initial, tb.received.map(|a| a.value).unwrap_or(s.annual), s.executed))
+                .map(|(tb, s)| {
+                    (tb.name.clone(), s.initial, tb.received.map(|a| a.value).unwrap_or(s.annual), s.executed)
+                })
                 .collect();
             let sum_b: Money = fiscal.iter().map(|x| x.1).sum();
             let sum_r: Money = fiscal.iter().map(|x| x.2).sum();
@@ -837,12 +974,16 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                     t(sum_r),
                     list(&|x| format!("{}年初预算{}万元，财政拨款收入{}万元", x.0, t(x.1), t(x.2)))
                 )),
-                "project_arrival" => para(format!(
-                    "{y}年项目资金年初预算数{}万元，截止年末实际收到财政拨付项目资金{}万元{}。",
-                    t(sum_b),
-                    t(sum_r),
-                    pct(sum_r, sum_b).map(|p| format!("，资金到位率{p}%")).unwrap_or_default()
-                )),
+                "project_arrival" => {
+                    let sum_a: Money = e.projects.iter().map(|s| s.annual).sum();
+                    para(format!(
+                        "{y}年项目资金年初预算数{}万元，全年预算数{}万元，截止年末实际收到财政拨付项目资金{}万元{}。",
+                        t(sum_b),
+                        t(sum_a),
+                        t(sum_r),
+                        pct(sum_r, sum_a).map(|p| format!("，资金到位率{p}%（按全年预算数计算）")).unwrap_or_default()
+                    ))
+                }
                 _ => para(format!(
                     "{y}年项目资金支出共计{}万元，其中：{}。",
                     t(sum_u),
@@ -864,11 +1005,21 @@ fn fund_paragraphs(out: &mut Vec<Block>, f: &Fund, y: u16) {
     let u = &f.unit;
     let lvl = f.level.clone().unwrap_or_default();
     let sum = |xs: &[crate::model::NamedAmount]| xs.iter().map(|x| x.amount.value).sum::<Money>();
-    let list = |xs: &[crate::model::NamedAmount]| xs.iter().map(|x| format!("{}{}{u}", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，");
-    let (bi, ai, be, ae) = (sum(&f.budget_income), sum(&f.actual_income), sum(&f.budget_expense), sum(&f.actual_expense));
+    let list = |xs: &[crate::model::NamedAmount]| {
+        if xs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "，其中：{}",
+                xs.iter().map(|x| format!("{}{}{u}", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，")
+            )
+        }
+    };
+    let (bi, ai, be, ae) =
+        (sum(&f.budget_income), sum(&f.actual_income), sum(&f.budget_expense), sum(&f.actual_expense));
     let rate = |a: Money, b: Money| pct(a, b).map(|p| format!("，完成预算的{p}%")).unwrap_or_default();
     out.push(Block::p(format!(
-        "{lvl}{}预算收入{}{u}，其中：{}。实际收入{}{u}，其中：{}{}。",
+        "{lvl}{}预算收入{}{u}{}。实际收入{}{u}{}{}。",
         f.name,
         t(bi),
         list(&f.budget_income),
@@ -877,7 +1028,7 @@ fn fund_paragraphs(out: &mut Vec<Block>, f: &Fund, y: u16) {
         rate(ai, bi)
     )));
     out.push(Block::p(format!(
-        "{lvl}{}预算支出{}{u}，其中：{}。实际支出{}{u}，其中：{}{}。",
+        "{lvl}{}预算支出{}{u}{}。实际支出{}{u}{}{}。",
         f.name,
         t(be),
         list(&f.budget_expense),

@@ -173,7 +173,8 @@ pub fn load_unit_year(unit_dir: &Path, year: u16) -> UnitYear {
                 return Err(wrong_year(&fa_file, fa.year));
             }
         }
-        let performance: Option<PerformanceFile> = if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
+        let performance: Option<PerformanceFile> =
+            if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
         if let Some(p) = &performance {
             if p.year != year {
                 return Err(wrong_year(&perf_file, p.year));
@@ -182,7 +183,14 @@ pub fn load_unit_year(unit_dir: &Path, year: u16) -> UnitYear {
         Ok(YearData { unit, final_accounts, performance })
     })();
     let files = [unit_file, fa_file, perf_file].into_iter().filter(|f| f.is_file()).collect();
-    UnitYear { dir: unit_dir.to_path_buf(), root: unit_dir.parent().map(Path::to_path_buf).unwrap_or_default(), year, data, files, name }
+    UnitYear {
+        dir: unit_dir.to_path_buf(),
+        root: unit_dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+        year,
+        data,
+        files,
+        name,
+    }
 }
 
 /// Reads and parses one YAML file, refusing oversized, non-UTF-8 and empty files.

@@ -51,6 +51,14 @@ pub fn pdf_text_layout(pdf: &Path) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// The text of a PDF in content-stream order (`pdftotext -raw`): a table's
+/// cells come out row by row even when a cell wraps.
+pub fn pdf_text_raw(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("pdftotext");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 /// Whitespace removed: Chinese text has none, and line breaks fall anywhere.
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
