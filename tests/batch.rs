@@ -242,3 +242,68 @@ fn committed_schemas_are_current() {
         assert_eq!(out.trim(), committed.trim(), "data/schema/{file}.schema.json is stale: run `make schema`");
     }
 }
+
+#[test]
+fn draft_renders_failing_units_marked_on_every_page() {
+    let out = tempfile::tempdir().unwrap();
+    let s = gongkai::batch::Session::new(None, &[], true).unwrap();
+    let opts = gongkai::batch::Options { draft: true, force: true, ..gongkai::batch::Options::build(out.path()) };
+    let o = &s.run(&[repo().join("tests/fixtures/as-published/蓝山县就业服务中心")], &opts)[0];
+    assert!(o.ok(), "--draft renders despite 审核 errors: {:?}", o.failure);
+    assert!(o.diagnostics.iter().any(|d| d.rule == "T03-3"), "the errors are still reported");
+    let pdf = o.written.iter().find(|p| p.to_string_lossy().ends_with("部门决算.pdf")).unwrap();
+    let text = pdf_text_layout(pdf);
+    let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
+    assert_eq!(text.matches("「未通过审核」草稿").count(), pages, "one mark per page");
+    // Nothing is recorded as up to date, so the next normal build retries.
+    assert!(!pdf.parent().unwrap().join(gongkai::batch::INPUTS_HASH_FILE).exists());
+}
+
+#[test]
+fn negative_amounts_and_unknown_codes() {
+    let (dir, unit) = sample_root("负数");
+    let fa = unit.join("2023/决算.yaml");
+    edit(&fa, "other: 223.28", "other: -223.28");
+    edit(&fa, "expense:", "expense:\n  - code: \"2089998\"\n    basic: 1\n    fiscal_basic: 0\n");
+    let o = &check(&[dir.path().join("data")])[0];
+    let neg = o.diagnostics.iter().find(|d| d.rule == "C-NEGATIVE").expect("C-NEGATIVE");
+    assert!(neg.message.contains("-223.28") && neg.line > 0, "{neg:?}");
+    let unknown = o.diagnostics.iter().find(|d| d.rule == "C-CODE-UNKNOWN").expect("C-CODE-UNKNOWN");
+    assert_eq!(unknown.severity, gongkai::diagnostic::Severity::Warning);
+    assert!(unknown.message.contains("2089998") && unknown.message.contains("name:"), "{}", unknown.message);
+}
+
+#[test]
+fn incremental_rebuild_skips_unchanged_and_rebuilds_edited_units() {
+    let (dir, unit) = sample_root("增量");
+    let out = dir.path().join("out");
+    let s = gongkai::batch::Session::new(None, &[], true).unwrap();
+    let opts = gongkai::batch::Options::build(&out);
+    let first = s.run(&[unit.clone()], &opts);
+    assert!(first[0].ok() && !first[0].skipped);
+    let second = s.run(&[unit.clone()], &opts);
+    assert!(second[0].skipped, "unchanged inputs are skipped");
+    edit(&unit.join("2023/决算.yaml"), "total_change: 人员经费和办公费用减少", "total_change: 人员经费减少");
+    let third = s.run(&[unit.clone()], &opts);
+    assert!(!third[0].skipped && third[0].ok());
+    let forced = s.run(&[unit], &gongkai::batch::Options { force: true, ..opts });
+    assert!(!forced[0].skipped);
+}
+
+#[test]
+fn shards_split_a_batch_deterministically() {
+    let all = check(&[repo().join("data")]);
+    let mut seen = Vec::new();
+    for k in 1..=2 {
+        let s = gongkai::batch::Session::new(None, &[], false).unwrap();
+        let part = s.run(
+            &[repo().join("data")],
+            &gongkai::batch::Options { shard: Some((k, 2)), ..gongkai::batch::Options::check() },
+        );
+        seen.extend(part.into_iter().map(|o| (o.unit, o.year)));
+    }
+    seen.sort();
+    let mut want: Vec<_> = all.into_iter().map(|o| (o.unit, o.year)).collect();
+    want.sort();
+    assert_eq!(seen, want);
+}
