@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 
 use crate::check::check_final_accounts;
 use crate::derive::{PreviousFigures, ThreePublicRow, derive};
@@ -196,14 +195,27 @@ impl Session {
             bar.inc(1);
             o
         };
-        let done: Vec<Outcome> = if opts.jobs == 1 {
-            years.iter().map(work).collect()
-        } else {
-            match rayon::ThreadPoolBuilder::new().num_threads(opts.jobs).build() {
-                Ok(pool) => pool.install(|| years.par_iter().map(work).collect()),
-                Err(_) => years.iter().map(work).collect(),
+        // Plain worker threads pulling unit-years off a shared counter: Typst
+        // parallelises internally on rayon's global pool, so nesting our work
+        // in a rayon pool only adds contention.
+        let jobs =
+            if opts.jobs == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { opts.jobs };
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<Option<Outcome>>> = years.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        std::thread::scope(|s| {
+            for _ in 0..jobs.min(years.len()).max(1) {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(uy) = years.get(i) else { break };
+                        let o = work(uy);
+                        *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(o);
+                    }
+                });
             }
-        };
+        });
+        let done: Vec<Outcome> =
+            slots.into_iter().filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).collect();
         bar.finish_and_clear();
         outcomes.extend(done);
         outcomes

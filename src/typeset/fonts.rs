@@ -22,14 +22,34 @@ pub struct Fonts {
 
 impl Fonts {
     /// Scans system fonts and `extra_dirs`, then resolves the theme's roles.
+    /// Only faces of the theme's families are indexed for Typst: computing a
+    /// face's metadata (its glyph coverage) is the costly part of discovery,
+    /// and a CJK system has dozens of faces no role uses.
     pub fn discover(extra_dirs: &[PathBuf], theme: &Theme) -> Result<Fonts> {
-        let mut store = FontStore::new();
-        store.extend(typst_kit::fonts::system());
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
         for dir in extra_dirs {
             if !dir.is_dir() {
                 bail!("字体文件夹 {} 不存在", dir.display());
             }
-            store.extend(typst_kit::fonts::scan(dir));
+            db.load_fonts_dir(dir);
+        }
+        let wanted: BTreeSet<String> =
+            theme.roles.iter().flat_map(|r| r.families.iter().map(|f| f.to_lowercase())).collect();
+        let mut store = FontStore::new();
+        let mut faces: Vec<_> = db
+            .faces()
+            .filter(|f| f.families.iter().any(|(name, _)| wanted.contains(&name.to_lowercase())))
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => Some((path.clone(), f.index, f.id)),
+                fontdb::Source::Binary(_) => None,
+            })
+            .collect();
+        faces.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        for (path, index, id) in faces {
+            if let Some(Some(info)) = db.with_face_data(id, typst::text::FontInfo::new) {
+                store.push((typst_kit::fonts::FontPath { path, index }, info));
+            }
         }
         let installed: BTreeSet<String> = families(store.book());
         let mut roles = Vec::new();

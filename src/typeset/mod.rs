@@ -60,7 +60,7 @@ pub fn compile_pdf(engine: &Arc<Engine>, name: &str, source: String) -> Result<P
         }
     };
     // Typst memoises globally; keep a batch's memory flat.
-    typst::comemo::evict(10);
+    typst::comemo::evict(0);
     result
 }
 
