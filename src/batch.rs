@@ -273,10 +273,19 @@ impl Session {
                 Ok(p) => prev = p,
                 Err(diags) => out.diagnostics.extend(diags),
             }
+            if !fa.declared.stated.is_empty() {
+                let q = crate::stated::final_accounts_quantities(d, &prev);
+                out.diagnostics.extend(crate::stated::compare(&fa_file, &fa.declared.stated, &q));
+            }
         }
         let perf = data.performance.as_ref().map(|p| {
             let e = crate::evaluate::evaluate(unit, p, data.final_accounts.as_ref(), derived.as_ref());
-            out.diagnostics.extend(crate::evaluate::check(&year_dir.join(load::PERFORMANCE_FILE), p, &e));
+            let perf_file = year_dir.join(load::PERFORMANCE_FILE);
+            out.diagnostics.extend(crate::evaluate::check(&perf_file, p, &e));
+            if !p.stated.is_empty() {
+                let q = crate::stated::performance_quantities(p, &e);
+                out.diagnostics.extend(crate::stated::compare(&perf_file, &p.stated, &q));
+            }
             e
         });
         let errors = out.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();

@@ -342,8 +342,14 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
         if let Some(a) = actual {
             let diff = (sum - a).abs();
             if !diff.is_zero() {
-                let sev =
-                    if diff <= Money::parse("0.01").expect("literal") { Severity::Warning } else { Severity::Error };
+                // A figure printed with fewer decimals is compared at that precision.
+                let scale = a.0.scale().min(2);
+                let rounded = sum.0.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                let sev = if rounded == a.0 || diff <= Money::parse("0.01").expect("literal") {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
                 push(
                     "N-ECON",
                     sev,

@@ -22,5 +22,6 @@ pub mod render;
 pub mod report;
 pub mod resources;
 pub mod scaffold;
+pub mod stated;
 pub mod templates;
 pub mod typeset;

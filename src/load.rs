@@ -12,7 +12,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use walkdir::WalkDir;
 
-use crate::model::{Amount, Code, FinalAccounts, Loc, PerformanceFile, Unit};
+use crate::model::{Amount, Code, FinalAccounts, Loc, PerformanceFile, Stated, Unit};
 use crate::money::Money;
 
 /// The file holding a unit's stable facts; its folder is the unit folder.
@@ -343,6 +343,14 @@ impl<'de> Deserialize<'de> for Amount {
             Ok(value) => Ok(Amount { value, at }),
             Err(e) => Err(D::Error::custom(e.to_string())),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Stated {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<Option<ScalarText>>::deserialize(d)?;
+        let at = Loc { line: s.referenced.line() as u32, column: s.referenced.column() as u32 };
+        Ok(Stated { text: s.value.map(|t| t.0), at })
     }
 }
 

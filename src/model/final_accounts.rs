@@ -447,4 +447,8 @@ pub struct Declared {
     /// 第三部分 五（三）开头所述财政拨款年初预算总数。
     #[serde(default)]
     pub fiscal_initial_budget: Option<Amount>,
+    /// 已公布（或另行填写）的数字，逐项与计算值比对：键为 `gongkai check --list-quantities` 列出的量，
+    /// 值为金额、百分数（如 "24.78%"）或 null（表示原文空白）。
+    #[serde(default)]
+    pub stated: std::collections::BTreeMap<String, super::Stated>,
 }

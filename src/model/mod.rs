@@ -49,6 +49,27 @@ impl Amount {
     }
 }
 
+/// A figure as published or typed for checking: an amount, a percentage
+/// (`"24.78%"`) or blank (`null`), with its position.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stated {
+    /// The scalar's text; `None` for a blank (null) value.
+    pub text: Option<String>,
+    pub at: Loc,
+}
+
+impl schemars::JsonSchema for Stated {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Stated".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "已公布的数字：金额（如 385.28）、百分数（如 \"24.78%\"）或 null（原文空白）",
+            "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]
+        })
+    }
+}
+
 /// The value of an optional amount, blank counting as zero.
 pub fn val(a: &Option<Amount>) -> Money {
     a.map(|a| a.value).unwrap_or(Money::ZERO)

@@ -41,6 +41,9 @@ pub struct PerformanceFile {
     /// 社会保险基金预算支出情况（000、003）。
     #[serde(default)]
     pub funds: Vec<Fund>,
+    /// 已公布的数字，逐项与计算值比对（见 `gongkai check --list-quantities`）。
+    #[serde(default)]
+    pub stated: std::collections::BTreeMap<String, super::Stated>,
 }
 
 /// Which budget 执行率 divides by.
