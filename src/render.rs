@@ -15,7 +15,7 @@ use tera::{Tera, Value};
 
 use crate::derive::{Derived, PreviousFigures, zh_number};
 use crate::model::{Catalogue, FinalAccounts, OrgRunningCostBase, Profile, Unit, YoyWording, val};
-use crate::money::{Money, MoneyStyle, Ratio};
+use crate::money::{Money, Ratio};
 use crate::templates::TemplateSet;
 
 /// Escapes text for Typst markup: every character with a meaning in markup
@@ -742,10 +742,6 @@ pub fn final_accounts_view(
     }
 }
 
-/// Money style used by views (exposed for tests).
-pub fn table_money_style(p: &Profile) -> MoneyStyle {
-    p.numbers.table_money
-}
 
 #[cfg(test)]
 mod tests {
