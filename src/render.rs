@@ -742,7 +742,6 @@ pub fn final_accounts_view(
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

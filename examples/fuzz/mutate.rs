@@ -86,35 +86,21 @@ pub fn mutate(text: &str, seed: u64, edits: usize) -> String {
                 let i = rng.below(s.len());
                 s[i] = char::from_u32(rng.below(0x3000) as u32 + 0x20).unwrap_or('x');
             }
-            3 => {
+            3 => edit_line(&mut s, &mut rng, |lines, i| {
                 // Duplicate a line.
-                let lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
-                if !lines.is_empty() {
-                    let i = rng.below(lines.len());
-                    let mut l2 = lines.clone();
-                    l2.insert(i, lines[i].clone());
-                    s = (l2.join("\n") + "\n").chars().collect();
-                }
-            }
-            4 => {
+                let l = lines[i].clone();
+                lines.insert(i, l);
+            }),
+            4 => edit_line(&mut s, &mut rng, |lines, i| {
                 // Delete a line.
-                let lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
-                if !lines.is_empty() {
-                    let i = rng.below(lines.len());
-                    let mut l2 = lines.clone();
-                    l2.remove(i);
-                    s = (l2.join("\n") + "\n").chars().collect();
-                }
-            }
+                lines.remove(i);
+            }),
             5 => {
-                // Change indentation of a line.
-                let lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
-                if !lines.is_empty() {
-                    let i = rng.below(lines.len());
-                    let mut l2 = lines.clone();
-                    l2[i] = if rng.below(2) == 0 { format!("  {}", l2[i]) } else { l2[i].trim_start().to_string() };
-                    s = (l2.join("\n") + "\n").chars().collect();
-                }
+                // Change a line's indentation.
+                let deeper = rng.below(2) == 0;
+                edit_line(&mut s, &mut rng, |lines, i| {
+                    lines[i] = if deeper { format!("  {}", lines[i]) } else { lines[i].trim_start().to_string() };
+                })
             }
             _ => {
                 // Replace a number with a hostile one.
@@ -131,4 +117,15 @@ pub fn mutate(text: &str, seed: u64, edits: usize) -> String {
         }
     }
     s.into_iter().collect()
+}
+
+/// Applies `f` to the lines of `s` at a random line index.
+fn edit_line(s: &mut Vec<char>, rng: &mut Rng, f: impl FnOnce(&mut Vec<String>, usize)) {
+    let mut lines: Vec<String> = s.iter().collect::<String>().lines().map(str::to_string).collect();
+    if lines.is_empty() {
+        return;
+    }
+    let i = rng.below(lines.len());
+    f(&mut lines, i);
+    *s = (lines.join("\n") + "\n").chars().collect();
 }
