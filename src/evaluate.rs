@@ -933,6 +933,63 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                 }
             }
         }
+        "special_fund_budget" | "special_fund_actual" | "special_fund_spending" => {
+            let Some(f) = &n.special_fund else {
+                para("（缺少 numbers.special_fund）".into());
+                return;
+            };
+            let sum = |xs: &[crate::model::NamedAmount]| xs.iter().map(|x| x.amount.value).sum::<Money>();
+            let list = |xs: &[crate::model::NamedAmount]| {
+                xs.iter().map(|x| format!("{}{}万元", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，")
+            };
+            let (b, a) = (sum(&f.budget_sources), sum(&f.actual_sources));
+            let spent: Money = f.spending.iter().map(|i| i.amount.value).sum();
+            match key {
+                "special_fund_budget" => para(format!(
+                    "{y}年{}{}预算收入为：{}，合计预算收入{}万元。",
+                    f.subject,
+                    f.label,
+                    list(&f.budget_sources),
+                    t(b)
+                )),
+                "special_fund_actual" => para(format!(
+                    "{y}年{}{}实际收入为：{}，合计收入{}万元{}。",
+                    f.subject,
+                    f.label,
+                    list(&f.actual_sources),
+                    t(a),
+                    pct(a, b).map(|p| format!("，资金到位率{p}%")).unwrap_or_default()
+                )),
+                _ => {
+                    let items: Vec<String> = f
+                        .spending
+                        .iter()
+                        .map(|i| {
+                            let detail = if i.items.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    "（其中{}）",
+                                    i.items
+                                        .iter()
+                                        .map(|x| format!("{}{}万元", x.name, t(x.amount.value)))
+                                        .collect::<Vec<_>>()
+                                        .join("，")
+                                )
+                            };
+                            format!("{}{}万元{detail}", i.name, t(i.amount.value))
+                        })
+                        .collect();
+                    para(format!(
+                        "{y}年实际支出{}{}万元。项目资金主要用于以下方面：{}。{}",
+                        f.name,
+                        t(spent),
+                        items.join("；"),
+                        pct(spent, a).map(|p| format!("全年执行率为{p}%。")).unwrap_or_default()
+                    ))
+                }
+            }
+        }
         "funds" => {
             for f in &p.funds {
                 fund_paragraphs(out, f, y);

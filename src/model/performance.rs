@@ -188,6 +188,28 @@ pub struct Numbers {
     /// 自评得分等级（优/良/中/差）。
     #[serde(default)]
     pub grade: Option<String>,
+    /// 专项资金的来源与使用（002 附件：就业补助专项资金）。
+    #[serde(default)]
+    pub special_fund: Option<SpecialFundFigures>,
+}
+
+/// A special fund's budgeted and actual sources and its spending (layouts.md §1.3.2).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialFundFigures {
+    /// 资金全称，如“就业专项资金”。
+    pub name: String,
+    /// 句中简称，如“就业资金”。
+    pub label: String,
+    /// 主语，如“我县”。
+    #[serde(default)]
+    pub subject: String,
+    /// 预算收入来源。
+    pub budget_sources: Vec<NamedAmount>,
+    /// 实际收入来源。
+    pub actual_sources: Vec<NamedAmount>,
+    /// 支出用途（可含其中明细）。
+    pub spending: Vec<EconItem>,
 }
 
 /// 人员情况.
