@@ -233,11 +233,11 @@ impl Session {
         };
         let dir = opts.out_dir.join(&uy.name).join(uy.year.to_string());
         let hash = opts.render.then(|| self.inputs_hash(uy, opts));
-        if let (Some(h), false) = (&hash, opts.force) {
-            if std::fs::read_to_string(dir.join(INPUTS_HASH_FILE)).is_ok_and(|old| old.trim() == h) {
-                out.skipped = true;
-                return out;
-            }
+        if let (Some(h), false) = (&hash, opts.force)
+            && std::fs::read_to_string(dir.join(INPUTS_HASH_FILE)).is_ok_and(|old| old.trim() == h)
+        {
+            out.skipped = true;
+            return out;
         }
         let fail = |mut out: Outcome, stage: Stage, msg: String| {
             out.failure = Some((stage, msg));
@@ -339,10 +339,10 @@ impl Session {
             }
         }
         // Record the inputs only when everything was written and 审核 passed.
-        if let (Some(h), 0) = (hash, errors) {
-            if let Err(e) = write_atomically(&dir.join(INPUTS_HASH_FILE), h.as_bytes()) {
-                return fail(out, Stage::Write, format!("{e:#}"));
-            }
+        if let (Some(h), 0) = (hash, errors)
+            && let Err(e) = write_atomically(&dir.join(INPUTS_HASH_FILE), h.as_bytes())
+        {
+            return fail(out, Stage::Write, format!("{e:#}"));
         }
         out
     }

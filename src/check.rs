@@ -190,10 +190,10 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         }
     }
     for (table, a) in amounts {
-        if let Some(a) = a {
-            if a.value.is_negative() {
-                c.push("C-NEGATIVE", a.at, format!("{table} 金额 {} 为负数", a.value.trimmed()));
-            }
+        if let Some(a) = a
+            && a.value.is_negative()
+        {
+            c.push("C-NEGATIVE", a.at, format!("{table} 金额 {} 为负数", a.value.trimmed()));
         }
     }
     for (code, a) in &fa.basic_by_econ {
@@ -329,17 +329,14 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         );
     }
     let fiscal_closing = d.t04.rows.iter().find(|(_, r)| r.label == "年末财政拨款结转和结余").map(|(_, r)| r.values[0]);
-    if let Some(fc) = fiscal_closing {
-        if fc.is_negative() {
-            c.push(
-                "T04-5",
-                Loc::default(),
-                format!(
-                    "公开04表 财政拨款支出超过财政拨款收入与年初结转之和：年末财政拨款结转和结余为 {}",
-                    fc.trimmed()
-                ),
-            );
-        }
+    if let Some(fc) = fiscal_closing
+        && fc.is_negative()
+    {
+        c.push(
+            "T04-5",
+            Loc::default(),
+            format!("公开04表 财政拨款支出超过财政拨款收入与年初结转之和：年末财政拨款结转和结余为 {}", fc.trimmed()),
+        );
     }
 
     // 公开05 基本支出 = 公开06 人员 + 公用.
@@ -361,23 +358,23 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         for (fiscal, all, what) in
             [(&r.fiscal_basic, &r.basic, "基本支出"), (&r.fiscal_project, &r.project, "项目支出")]
         {
-            if let Some(fv) = fiscal {
-                if fv.value > val(all) {
-                    let d = c.push(
-                        "X-9",
-                        fv.at,
-                        format!(
-                            "{} 财政拨款{what} {}（公开05表）大于 全部资金{what} {}（公开03表）（差 {}）",
-                            r.code.code,
-                            fv.value.trimmed(),
-                            val(all).trimmed(),
-                            (fv.value - val(all)).trimmed()
-                        ),
-                    );
-                    d.expected = Some(format!("≤ {}", val(all).trimmed()));
-                    d.actual = Some(fv.value.trimmed());
-                    d.difference = Some((fv.value - val(all)).trimmed());
-                }
+            if let Some(fv) = fiscal
+                && fv.value > val(all)
+            {
+                let d = c.push(
+                    "X-9",
+                    fv.at,
+                    format!(
+                        "{} 财政拨款{what} {}（公开05表）大于 全部资金{what} {}（公开03表）（差 {}）",
+                        r.code.code,
+                        fv.value.trimmed(),
+                        val(all).trimmed(),
+                        (fv.value - val(all)).trimmed()
+                    ),
+                );
+                d.expected = Some(format!("≤ {}", val(all).trimmed()));
+                d.actual = Some(fv.value.trimmed());
+                d.difference = Some((fv.value - val(all)).trimmed());
             }
         }
     }
@@ -390,18 +387,18 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         ("30212", a.abroad, "因公出国（境）费"),
         ("31013", a.car_purchase, "公务用车购置费"),
     ] {
-        if let Some(e) = fa.basic_by_econ.get(code) {
-            if item < e.value {
-                c.push(
-                    "X-10",
-                    e.at,
-                    format!(
-                        "公开07表 {name} 决算数 {} 小于 公开06表 {code} 的基本支出 {}",
-                        item.trimmed(),
-                        e.value.trimmed()
-                    ),
-                );
-            }
+        if let Some(e) = fa.basic_by_econ.get(code)
+            && item < e.value
+        {
+            c.push(
+                "X-10",
+                e.at,
+                format!(
+                    "公开07表 {name} 决算数 {} 小于 公开06表 {code} 的基本支出 {}",
+                    item.trimmed(),
+                    e.value.trimmed()
+                ),
+            );
         }
     }
 

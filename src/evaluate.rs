@@ -186,15 +186,15 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             .or_else(|| groups.first().and_then(|g| g.weight).map(|a| a.at))
             .unwrap_or_default();
         for (l1, w) in &s.level1_weights {
-            if let Some((_, want)) = LEVEL1_WEIGHTS.iter().find(|(n, _)| l1.starts_with(n)) {
-                if *w != m(*want) {
-                    push(
-                        "P-2",
-                        Severity::Error,
-                        at,
-                        format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {want}", w.trimmed()),
-                    );
-                }
+            if let Some((_, want)) = LEVEL1_WEIGHTS.iter().find(|(n, _)| l1.starts_with(n))
+                && *w != m(*want)
+            {
+                push(
+                    "P-2",
+                    Severity::Error,
+                    at,
+                    format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {want}", w.trimmed()),
+                );
             }
         }
         if s.total_weight != m(100) {
@@ -207,26 +207,26 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
         }
         for g in groups {
             let gw = g.weight.map(|a| a.value);
-            if let (Some(w), Some(sc)) = (gw, g.score) {
-                if sc.value > w {
+            if let (Some(w), Some(sc)) = (gw, g.score)
+                && sc.value > w
+            {
+                push(
+                    "P-4",
+                    Severity::Error,
+                    sc.at,
+                    format!("{name}：{} 得分 {} 超过分值 {}", g.level2, sc.value.trimmed(), w.trimmed()),
+                );
+            }
+            for r in &g.rows {
+                if let (Some(w), Some(sc)) = (r.weight, r.score)
+                    && sc.value > w.value
+                {
                     push(
                         "P-4",
                         Severity::Error,
                         sc.at,
-                        format!("{name}：{} 得分 {} 超过分值 {}", g.level2, sc.value.trimmed(), w.trimmed()),
+                        format!("{name}：“{}”得分 {} 超过分值 {}", r.name, sc.value.trimmed(), w.value.trimmed()),
                     );
-                }
-            }
-            for r in &g.rows {
-                if let (Some(w), Some(sc)) = (r.weight, r.score) {
-                    if sc.value > w.value {
-                        push(
-                            "P-4",
-                            Severity::Error,
-                            sc.at,
-                            format!("{name}：“{}”得分 {} 超过分值 {}", r.name, sc.value.trimmed(), w.value.trimmed()),
-                        );
-                    }
                 }
             }
         }
@@ -275,58 +275,58 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
         let project_rows =
             special + val(&b.business_funds.actual) + val(&b.operation_funds.actual) + val(&b.other_funds.actual);
         let at = b.special_funds.first().and_then(|f| f.actual).map(|a| a.at).unwrap_or_default();
-        if let Some(pa) = e.project_actual {
-            if !project_rows.is_zero() && project_rows != pa {
-                let d = Diagnostic::new(
-                    "B-8",
-                    Severity::Error,
-                    file,
-                    at,
-                    format!(
-                        "基础数据表 项目支出{}年决算数 {} ≠ 部门决算 项目支出 {}（差 {}）",
-                        e.year,
-                        project_rows.trimmed(),
-                        pa.trimmed(),
-                        (project_rows - pa).abs().trimmed()
-                    ),
-                )
-                .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).trimmed());
-                push(d.rule, d.severity, d.at(), d.message.clone());
-            }
+        if let Some(pa) = e.project_actual
+            && !project_rows.is_zero()
+            && project_rows != pa
+        {
+            let d = Diagnostic::new(
+                "B-8",
+                Severity::Error,
+                file,
+                at,
+                format!(
+                    "基础数据表 项目支出{}年决算数 {} ≠ 部门决算 项目支出 {}（差 {}）",
+                    e.year,
+                    project_rows.trimmed(),
+                    pa.trimmed(),
+                    (project_rows - pa).abs().trimmed()
+                ),
+            )
+            .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).trimmed());
+            push(d.rule, d.severity, d.at(), d.message.clone());
         }
-        if let (Some(pc), Some(entered)) = (e.public_cost, b.public_cost.actual) {
-            if pc != entered.value {
-                push(
-                    "B-6",
-                    Severity::Error,
-                    entered.at,
-                    format!(
-                        "基础数据表 公用经费{}年决算数 {} ≠ 公开06表 公用经费合计 {}",
-                        e.year,
-                        entered.value.as_entered(),
-                        pc.trimmed()
-                    ),
-                );
-            }
+        if let (Some(pc), Some(entered)) = (e.public_cost, b.public_cost.actual)
+            && pc != entered.value
+        {
+            push(
+                "B-6",
+                Severity::Error,
+                entered.at,
+                format!(
+                    "基础数据表 公用经费{}年决算数 {} ≠ 公开06表 公用经费合计 {}",
+                    e.year,
+                    entered.value.as_entered(),
+                    pc.trimmed()
+                ),
+            );
         }
         // P-12: a project's table and its 专项 row agree.
         for (t, s) in p.projects.iter().zip(&e.projects) {
-            if let Some(f) = b.special_funds.iter().find(|f| f.name == t.name) {
-                if let Some(a) = f.actual {
-                    if a.value != s.executed {
-                        push(
-                            "P-12",
-                            Severity::Error,
-                            a.at,
-                            format!(
-                                "基础数据表 “{}” 决算数 {} ≠ 项目支出绩效自评表 全年执行数 {}",
-                                t.name,
-                                a.value.as_entered(),
-                                s.executed.trimmed()
-                            ),
-                        );
-                    }
-                }
+            if let Some(f) = b.special_funds.iter().find(|f| f.name == t.name)
+                && let Some(a) = f.actual
+                && a.value != s.executed
+            {
+                push(
+                    "P-12",
+                    Severity::Error,
+                    a.at,
+                    format!(
+                        "基础数据表 “{}” 决算数 {} ≠ 项目支出绩效自评表 全年执行数 {}",
+                        t.name,
+                        a.value.as_entered(),
+                        s.executed.trimmed()
+                    ),
+                );
             }
         }
     }
@@ -763,11 +763,11 @@ fn section(
     }
     let mut rest = String::new();
     let mut content_items: &[Content] = &s.content;
-    if s.run_in {
-        if let Some(Content::Text(first)) = s.content.first() {
-            rest = first.clone();
-            content_items = &s.content[1..];
-        }
+    if s.run_in
+        && let Some(Content::Text(first)) = s.content.first()
+    {
+        rest = first.clone();
+        content_items = &s.content[1..];
     }
     out.push(Block { kind: "heading", level: depth, number, text: s.title.clone(), rest, rows: vec![] });
     for c in content_items {

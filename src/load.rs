@@ -168,17 +168,17 @@ pub fn load_unit_year(unit_dir: &Path, year: u16) -> UnitYear {
     let data = (|| {
         let unit: Unit = read_yaml(&unit_file)?;
         let final_accounts: Option<FinalAccounts> = if fa_file.is_file() { Some(read_yaml(&fa_file)?) } else { None };
-        if let Some(fa) = &final_accounts {
-            if fa.year != year {
-                return Err(wrong_year(&fa_file, fa.year));
-            }
+        if let Some(fa) = &final_accounts
+            && fa.year != year
+        {
+            return Err(wrong_year(&fa_file, fa.year));
         }
         let performance: Option<PerformanceFile> =
             if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
-        if let Some(p) = &performance {
-            if p.year != year {
-                return Err(wrong_year(&perf_file, p.year));
-            }
+        if let Some(p) = &performance
+            && p.year != year
+        {
+            return Err(wrong_year(&perf_file, p.year));
         }
         Ok(YearData { unit, final_accounts, performance })
     })();

@@ -17,29 +17,29 @@ pub fn human(d: &Diagnostic) -> String {
         return s;
     }
     let _ = writeln!(s, "  --> {}:{}:{}", d.file.display(), d.line, d.column);
-    if let Ok(text) = std::fs::read_to_string(&d.file) {
-        if let Some(line) = text.lines().nth(d.line as usize - 1) {
-            let num = d.line.to_string();
-            let pad = " ".repeat(num.len());
-            let col = (d.column as usize).saturating_sub(1);
-            let value_len = line.chars().skip(col).take_while(|c| !c.is_whitespace() && *c != '#').count().max(1);
-            let indent: String = line
-                .chars()
-                .take(col)
-                .map(|c| {
-                    if c == '\t' {
-                        '\t'
-                    } else if is_wide(c) {
-                        '　'
-                    } else {
-                        ' '
-                    }
-                })
-                .collect();
-            let _ = writeln!(s, "{pad} |");
-            let _ = writeln!(s, "{num} | {line}");
-            let _ = writeln!(s, "{pad} | {indent}{}", "^".repeat(value_len));
-        }
+    if let Ok(text) = std::fs::read_to_string(&d.file)
+        && let Some(line) = text.lines().nth(d.line as usize - 1)
+    {
+        let num = d.line.to_string();
+        let pad = " ".repeat(num.len());
+        let col = (d.column as usize).saturating_sub(1);
+        let value_len = line.chars().skip(col).take_while(|c| !c.is_whitespace() && *c != '#').count().max(1);
+        let indent: String = line
+            .chars()
+            .take(col)
+            .map(|c| {
+                if c == '\t' {
+                    '\t'
+                } else if is_wide(c) {
+                    '　'
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let _ = writeln!(s, "{pad} |");
+        let _ = writeln!(s, "{num} | {line}");
+        let _ = writeln!(s, "{pad} | {indent}{}", "^".repeat(value_len));
     }
     if let (Some(e), Some(a)) = (&d.expected, &d.actual) {
         let _ = writeln!(
@@ -115,10 +115,11 @@ pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool) -> String {
             s += &human(d);
             s.push('\n');
         }
-        if let Some((stage, msg)) = &o.failure {
-            if *stage != crate::batch::Stage::Check && *stage != crate::batch::Stage::Load {
-                let _ = writeln!(s, "错误：{} {} 在“{}”阶段失败：\n{}\n", o.unit, o.year, stage.zh(), msg);
-            }
+        if let Some((stage, msg)) = &o.failure
+            && *stage != crate::batch::Stage::Check
+            && *stage != crate::batch::Stage::Load
+        {
+            let _ = writeln!(s, "错误：{} {} 在“{}”阶段失败：\n{}\n", o.unit, o.year, stage.zh(), msg);
         }
     }
     let ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.ok() && !o.skipped).collect();
