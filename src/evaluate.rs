@@ -904,7 +904,7 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                         row("公务接待费", |r| r.reception),
                         row("公务用车购置及运行费", |r| r.car),
                         row("其中：公务车运行维护费", |r| r.car_running),
-                        row("公务用车购置费", |r| r.car_purchase),
+                        row("\u{3000}\u{3000}\u{3000}公务用车购置费", |r| r.car_purchase),
                         row("合计", |r| r.total),
                     ],
                 });
