@@ -124,6 +124,8 @@ pub struct Session {
     engine: Option<Arc<Engine>>,
     /// Hash of every template file and the discovered font roles.
     templates_hash: String,
+    /// Hashes of each data root's shared files, filled on first use.
+    shared_hashes: std::sync::Mutex<std::collections::HashMap<PathBuf, String>>,
 }
 
 impl Session {
@@ -148,7 +150,7 @@ impl Session {
         } else {
             None
         };
-        Ok(Session { renderer, engine, templates_hash })
+        Ok(Session { renderer, engine, templates_hash, shared_hashes: Default::default() })
     }
 
     /// Loads and processes every unit-year under `paths`.
@@ -361,16 +363,30 @@ impl Session {
             h.update(f.to_string_lossy().as_bytes());
             h.update(std::fs::read(f).unwrap_or_default());
         }
-        for shared in ["profiles", "catalogue"] {
-            for e in walkdir::WalkDir::new(uy.root.join(shared)).sort_by_file_name().into_iter().filter_map(Result::ok)
-            {
-                if e.file_type().is_file() {
-                    h.update(e.path().to_string_lossy().as_bytes());
-                    h.update(std::fs::read(e.path()).unwrap_or_default());
-                }
-            }
-        }
+        h.update(self.shared_hash(&uy.root));
         format!("{:x}", h.finalize())
+    }
+
+    /// The hash of a data root's profiles and catalogue, read once per root
+    /// and run rather than once per unit-year.
+    fn shared_hash(&self, root: &Path) -> String {
+        use sha2::{Digest, Sha256};
+        let mut cache = self.shared_hashes.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(root.to_path_buf())
+            .or_insert_with(|| {
+                let mut h = Sha256::new();
+                for shared in ["profiles", "catalogue"] {
+                    let files =
+                        walkdir::WalkDir::new(root.join(shared)).sort_by_file_name().into_iter().filter_map(Result::ok);
+                    for e in files.filter(|e| e.file_type().is_file()) {
+                        h.update(e.path().to_string_lossy().as_bytes());
+                        h.update(std::fs::read(e.path()).unwrap_or_default());
+                    }
+                }
+                format!("{:x}", h.finalize())
+            })
+            .clone()
     }
 }
 

@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::derive::{Derived, ThreePublicRow, zh_number};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Amount, Content, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc, PerformanceFile, Report,
-    ReportKind, Section, Unit, val,
+    Amount, Content, EconItem, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc, NamedAmount,
+    PerformanceFile, Report, ReportKind, Section, ThreeColumns, Unit, val,
 };
 use crate::money::{Money, Ratio};
 
@@ -168,6 +168,8 @@ pub fn evaluate(_unit: &Unit, p: &PerformanceFile, fa: Option<&FinalAccounts>, d
 /// The 绩效自评 rules (layouts.md §3.4–3.5).
 pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Findings that carry expected/actual values; `push` takes messages only.
+    let mut with_values: Vec<Diagnostic> = Vec::new();
     let mut push =
         |rule: &'static str, sev: Severity, at: Loc, msg: String| out.push(Diagnostic::new(rule, sev, file, at, msg));
     let mut tables: Vec<(String, &[IndicatorGroup], &Scored, Option<Amount>)> = Vec::new();
@@ -272,8 +274,8 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
     }
     if let Some(b) = &p.basic_data {
         let special: Money = b.special_funds.iter().map(|f| val(&f.actual)).sum();
-        let project_rows =
-            special + val(&b.business_funds.actual) + val(&b.operation_funds.actual) + val(&b.other_funds.actual);
+        let project_rows = special
+            + [&b.business_funds, &b.operation_funds, &b.other_funds].iter().map(|c| column(c, 2)).sum::<Money>();
         let at = b.special_funds.first().and_then(|f| f.actual).map(|a| a.at).unwrap_or_default();
         if let Some(pa) = e.project_actual
             && !project_rows.is_zero()
@@ -293,7 +295,7 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                 ),
             )
             .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).trimmed());
-            push(d.rule, d.severity, d.at(), d.message.clone());
+            with_values.push(d);
         }
         if let (Some(pc), Some(entered)) = (e.public_cost, b.public_cost.actual)
             && pc != entered.value
@@ -378,6 +380,7 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             }
         }
     }
+    out.extend(with_values);
     out
 }
 
@@ -563,23 +566,12 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
         let (tp_prev, tp_budget) = (tp(&b.three_public.previous), tp(&b.three_public.budget));
         let tp_actual = e.three_public_actual.clone().unwrap_or_else(|| tp(&b.three_public.actual));
         let tpc = |f: fn(&ThreePublicRow) -> Money| vec![t0(f(&tp_prev)), t0(f(&tp_budget)), t0(f(&tp_actual))];
-        let special = |f: fn(&crate::model::SpecialFund) -> Money| b.special_funds.iter().map(f).sum::<Money>();
-        let sp =
-            vec![t0(special(|f| val(&f.previous))), t0(special(|f| val(&f.budget))), t0(special(|f| val(&f.actual)))];
-        let project_total = |k: usize| -> String {
-            let parts = [&b.business_funds, &b.operation_funds, &b.other_funds];
-            let pick = |c: &crate::model::ThreeColumns<Option<Amount>>| match k {
-                0 => val(&c.previous),
-                1 => val(&c.budget),
-                _ => val(&c.actual),
-            };
-            let s = special(match k {
-                0 => |f: &crate::model::SpecialFund| val(&f.previous),
-                1 => |f: &crate::model::SpecialFund| val(&f.budget),
-                _ => |f: &crate::model::SpecialFund| val(&f.actual),
-            });
-            t0(parts.iter().map(|c| pick(c)).sum::<Money>() + s)
-        };
+        let special =
+            |k: usize| -> Money { b.special_funds.iter().map(|f| val([&f.previous, &f.budget, &f.actual][k])).sum() };
+        let project_parts = [&b.business_funds, &b.operation_funds, &b.other_funds];
+        let sp: Vec<String> = (0..3).map(|k| t0(special(k))).collect();
+        let project_total: Vec<String> =
+            (0..3).map(|k| t0(special(k) + project_parts.iter().map(|c| column(c, k)).sum::<Money>())).collect();
         let mut rows: Vec<(String, u8, Vec<String>)> = vec![
             ("三公经费".into(), 0, tpc(|r| r.total)),
             ("1、公务用车购置和维护经费".into(), 1, tpc(|r| r.car)),
@@ -587,7 +579,7 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
             ("公车运行维护".into(), 3, tpc(|r| r.car_running)),
             ("2、出国经费".into(), 1, tpc(|r| r.abroad)),
             ("3、公务接待".into(), 1, tpc(|r| r.reception)),
-            ("项目支出：".into(), 0, vec![project_total(0), project_total(1), project_total(2)]),
+            ("项目支出：".into(), 0, project_total),
             ("1、业务工作经费".into(), 1, c3(&b.business_funds)),
             ("2、运行维护经费".into(), 1, c3(&b.operation_funds)),
             (format!("3、{}专项资金", b.special_fund_level), 1, sp),
@@ -652,6 +644,28 @@ pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report,
         projects,
         draft,
     }
+}
+
+/// Σ of named amounts.
+pub fn total(xs: &[NamedAmount]) -> Money {
+    xs.iter().map(|x| x.amount.value).sum()
+}
+
+/// “甲1万元，乙2万元”.
+fn named_list(xs: &[NamedAmount], unit: &str) -> String {
+    xs.iter().map(|x| format!("{}{}{unit}", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，")
+}
+
+/// “工资福利支出10万元（其中基本工资6万元，奖金4万元）”.
+fn econ_item(i: &EconItem) -> String {
+    let detail =
+        if i.items.is_empty() { String::new() } else { format!("（其中{}）", named_list(&i.items, "万元")) };
+    format!("{}{}万元{detail}", i.name, t(i.amount.value))
+}
+
+/// One column (0 上年决算, 1 本年预算, 2 本年决算) of a 基础数据表 row.
+fn column(c: &ThreeColumns<Option<Amount>>, k: usize) -> Money {
+    val([&c.previous, &c.budget, &c.actual][k])
 }
 
 fn row3(r: &FundRow) -> Vec<String> {
@@ -818,20 +832,8 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
             let parts: Vec<String> = items
                 .iter()
                 .map(|i| {
-                    let detail = if i.items.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "（其中{}）",
-                            i.items
-                                .iter()
-                                .map(|x| format!("{}{}万元", x.name, t(x.amount.value)))
-                                .collect::<Vec<_>>()
-                                .join("，")
-                        )
-                    };
                     let share = pct(i.amount.value, total).map(|p| format!("，占{what}{p}%")).unwrap_or_default();
-                    format!("{}{}万元{detail}{share}", i.name, t(i.amount.value))
+                    format!("{}{share}", econ_item(i))
                 })
                 .collect();
             if !parts.is_empty() {
@@ -938,11 +940,8 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                 para("（缺少 numbers.special_fund）".into());
                 return;
             };
-            let sum = |xs: &[crate::model::NamedAmount]| xs.iter().map(|x| x.amount.value).sum::<Money>();
-            let list = |xs: &[crate::model::NamedAmount]| {
-                xs.iter().map(|x| format!("{}{}万元", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，")
-            };
-            let (b, a) = (sum(&f.budget_sources), sum(&f.actual_sources));
+            let list = |xs: &[NamedAmount]| named_list(xs, "万元");
+            let (b, a) = (total(&f.budget_sources), total(&f.actual_sources));
             let spent: Money = f.spending.iter().map(|i| i.amount.value).sum();
             match key {
                 "special_fund_budget" => para(format!(
@@ -961,25 +960,7 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                     pct(a, b).map(|p| format!("，资金到位率{p}%")).unwrap_or_default()
                 )),
                 _ => {
-                    let items: Vec<String> = f
-                        .spending
-                        .iter()
-                        .map(|i| {
-                            let detail = if i.items.is_empty() {
-                                String::new()
-                            } else {
-                                format!(
-                                    "（其中{}）",
-                                    i.items
-                                        .iter()
-                                        .map(|x| format!("{}{}万元", x.name, t(x.amount.value)))
-                                        .collect::<Vec<_>>()
-                                        .join("，")
-                                )
-                            };
-                            format!("{}{}万元{detail}", i.name, t(i.amount.value))
-                        })
-                        .collect();
+                    let items: Vec<String> = f.spending.iter().map(econ_item).collect();
                     para(format!(
                         "{y}年实际支出{}{}万元。项目资金主要用于以下方面：{}。{}",
                         f.name,
@@ -1067,19 +1048,10 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
 fn fund_paragraphs(out: &mut Vec<Block>, f: &Fund, y: u16) {
     let u = &f.unit;
     let lvl = f.level.clone().unwrap_or_default();
-    let sum = |xs: &[crate::model::NamedAmount]| xs.iter().map(|x| x.amount.value).sum::<Money>();
-    let list = |xs: &[crate::model::NamedAmount]| {
-        if xs.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "，其中：{}",
-                xs.iter().map(|x| format!("{}{}{u}", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，")
-            )
-        }
-    };
+    let list =
+        |xs: &[NamedAmount]| if xs.is_empty() { String::new() } else { format!("，其中：{}", named_list(xs, u)) };
     let (bi, ai, be, ae) =
-        (sum(&f.budget_income), sum(&f.actual_income), sum(&f.budget_expense), sum(&f.actual_expense));
+        (total(&f.budget_income), total(&f.actual_income), total(&f.budget_expense), total(&f.actual_expense));
     let rate = |a: Money, b: Money| pct(a, b).map(|p| format!("，完成预算的{p}%")).unwrap_or_default();
     out.push(Block::p(format!(
         "{lvl}{}预算收入{}{u}{}。实际收入{}{u}{}{}。",

@@ -117,7 +117,7 @@ pub fn performance_quantities(p: &PerformanceFile, e: &Evaluation) -> Quantities
         q.push((format!("{name}.执行率"), Quantity::Percent(s.rate)));
     }
     for f in &p.funds {
-        let sum = |xs: &[crate::model::NamedAmount]| xs.iter().map(|x| x.amount.value).sum::<Money>();
+        let sum = crate::evaluate::total;
         let (bi, ai, be, ae) =
             (sum(&f.budget_income), sum(&f.actual_income), sum(&f.budget_expense), sum(&f.actual_expense));
         let n = &f.name;
