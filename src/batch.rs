@@ -68,17 +68,12 @@ impl Options {
 pub const INPUTS_HASH_FILE: &str = ".gongkai-inputs";
 
 /// The stage a unit-year failed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    #[serde(rename = "读取")]
     Load,
-    #[serde(rename = "审核")]
     Check,
-    #[serde(rename = "模板")]
     Template,
-    #[serde(rename = "排版")]
     Typeset,
-    #[serde(rename = "写入")]
     Write,
 }
 
