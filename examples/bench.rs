@@ -10,11 +10,6 @@ use std::time::Instant;
 
 use gongkai::batch::{Options, Session};
 
-/// mimalloc: Typst allocates and frees many small objects from several
-/// threads; glibc's malloc spent about a tenth of a batch's CPU time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(200);

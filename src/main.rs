@@ -12,11 +12,6 @@ use cli::{Cli, Command, Format, SchemaKind};
 use gongkai::batch::{Options, Session};
 use gongkai::{check, report};
 
-/// mimalloc: Typst allocates and frees many small objects from several
-/// threads; glibc's malloc spent about a tenth of a batch's CPU time.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
