@@ -267,7 +267,8 @@ impl Session {
             out.failure = Some((stage, msg));
             out
         };
-        let data = match &uy.data {
+        let loaded = uy.load();
+        let data = match &loaded {
             Ok(d) => d,
             Err(e) => {
                 out.diagnostics.push(from_load(e));
@@ -422,8 +423,8 @@ fn previous_figures(
 ) -> Result<PreviousFigures, Vec<Diagnostic>> {
     let prev_file = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
     if prev_file.is_file() {
-        let loaded = load::load_unit_year(&uy.dir, uy.year - 1);
-        let (unit, pfa) = match &loaded.data {
+        let loaded = UnitYear::find(&uy.dir, uy.year - 1).load();
+        let (unit, pfa) = match &loaded {
             Ok(load::YearData { unit, final_accounts: Some(fa), .. }) => (unit, fa),
             Ok(_) => return Err(vec![]),
             Err(e) => return Err(vec![from_load(e)]),

@@ -65,8 +65,6 @@ pub struct UnitYear {
     /// The data root the unit lives in (its parent folder).
     pub root: PathBuf,
     pub year: u16,
-    /// The unit file and the year files, or the first problem met.
-    pub data: Result<YearData, LoadError>,
     /// Paths of every input file, for messages and content hashes.
     pub files: Vec<PathBuf>,
     /// Display name: the unit folder's name.
@@ -74,9 +72,10 @@ pub struct UnitYear {
 }
 
 /// Finds every unit-year under `paths` (data roots, unit folders or year
-/// folders) and loads it. A bad file makes only its own unit-year fail.
-/// Returns the unit-years sorted by unit then year, and problems that belong
-/// to no unit-year (a unit folder without any year).
+/// folders) without parsing anything: parsing is [`UnitYear::load`], done by
+/// the batch's workers, and not at all for a unit-year whose inputs did not
+/// change. Returns the unit-years sorted by unit then year, and problems that
+/// belong to no unit-year (a unit folder without any year).
 pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
     let mut years = Vec::new();
     let mut orphans = Vec::new();
@@ -102,7 +101,7 @@ pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
                 if only_year.is_some_and(|y| y != year) {
                     continue;
                 }
-                years.push(load_unit_year(&unit_dir, year));
+                years.push(UnitYear::find(&unit_dir, year));
             }
         }
     }
@@ -153,19 +152,37 @@ fn find_years(unit_dir: &Path) -> Vec<u16> {
 }
 
 /// Loads one unit-year: the unit file and that year's data files.
-pub fn load_unit_year(unit_dir: &Path, year: u16) -> UnitYear {
-    let unit_file = unit_dir.join(UNIT_FILE);
-    let year_dir = unit_dir.join(year.to_string());
-    let fa_file = year_dir.join(FINAL_ACCOUNTS_FILE);
-    let perf_file = year_dir.join(PERFORMANCE_FILE);
-    let name = unit_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let wrong_year = |file: &Path, found: u16| LoadError {
-        file: file.to_path_buf(),
-        at: Loc { line: 1, column: 1 },
-        rule: "L-YEAR",
-        message: format!("year 为 {found}，但文件位于 {year}/ 文件夹中"),
-    };
-    let data = (|| {
+impl UnitYear {
+    /// The unit-year `year` of the unit in `unit_dir` (its files need not exist).
+    pub fn find(unit_dir: &Path, year: u16) -> UnitYear {
+        let year_dir = unit_dir.join(year.to_string());
+        let files = [unit_dir.join(UNIT_FILE), year_dir.join(FINAL_ACCOUNTS_FILE), year_dir.join(PERFORMANCE_FILE)]
+            .into_iter()
+            .filter(|f| f.is_file())
+            .collect();
+        UnitYear {
+            dir: unit_dir.to_path_buf(),
+            root: unit_dir.parent().map(Path::to_path_buf).unwrap_or_default(),
+            year,
+            files,
+            name: unit_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        }
+    }
+
+    /// Parses the unit file and the year's files; the first problem met is
+    /// the error, and only this unit-year fails.
+    pub fn load(&self) -> Result<YearData, LoadError> {
+        let year = self.year;
+        let unit_file = self.dir.join(UNIT_FILE);
+        let year_dir = self.dir.join(year.to_string());
+        let fa_file = year_dir.join(FINAL_ACCOUNTS_FILE);
+        let perf_file = year_dir.join(PERFORMANCE_FILE);
+        let wrong_year = |file: &Path, found: u16| LoadError {
+            file: file.to_path_buf(),
+            at: Loc { line: 1, column: 1 },
+            rule: "L-YEAR",
+            message: format!("year 为 {found}，但文件位于 {year}/ 文件夹中"),
+        };
         let unit: Unit = read_yaml(&unit_file)?;
         let final_accounts: Option<FinalAccounts> = if fa_file.is_file() { Some(read_yaml(&fa_file)?) } else { None };
         if let Some(fa) = &final_accounts
@@ -173,23 +190,13 @@ pub fn load_unit_year(unit_dir: &Path, year: u16) -> UnitYear {
         {
             return Err(wrong_year(&fa_file, fa.year));
         }
-        let performance: Option<PerformanceFile> =
-            if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
+        let performance: Option<PerformanceFile> = if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
         if let Some(p) = &performance
             && p.year != year
         {
             return Err(wrong_year(&perf_file, p.year));
         }
         Ok(YearData { unit, final_accounts, performance })
-    })();
-    let files = [unit_file, fa_file, perf_file].into_iter().filter(|f| f.is_file()).collect();
-    UnitYear {
-        dir: unit_dir.to_path_buf(),
-        root: unit_dir.parent().map(Path::to_path_buf).unwrap_or_default(),
-        year,
-        data,
-        files,
-        name,
     }
 }
 
