@@ -10,7 +10,7 @@ FONT_DIR ?= /usr/local/share/fonts/gongkai-fandol
 BIN := target/release/gongkai
 APT_STAMP := target/.apt-updated
 
-.PHONY: all deps fonts tools build render test check schema bench fuzz clean
+.PHONY: all deps fonts tools build render test lint check schema bench fuzz clean
 
 all: deps build render
 
@@ -46,6 +46,11 @@ render: build
 
 test: deps
 	$(CARGO) test --locked
+
+# Clippy with warnings as errors (CI runs it after the tests).
+lint:
+	@if $(CARGO) clippy --version >/dev/null 2>&1; then $(CARGO) clippy --locked --all-targets -- -D warnings; \
+	else echo "cargo clippy 未安装，跳过 lint"; fi
 
 check: build
 	./$(BIN) check data

@@ -30,7 +30,7 @@ fn main() {
     let t0 = Instant::now();
     let session = Session::new(None, &[], true).expect("session");
     let opts = Options { jobs, force: true, ..Options::build(&out) };
-    let outcomes = session.run(&[data.clone()], &opts);
+    let outcomes = session.run(std::slice::from_ref(&data), &opts);
     let wall = t0.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu0;
     let rss_mb = peak_rss_mb();
@@ -47,7 +47,7 @@ fn main() {
 
     // 2. No-change rebuild (incremental).
     let t1 = Instant::now();
-    let again = session.run(&[data.clone()], &Options { jobs, ..Options::build(&out) });
+    let again = session.run(std::slice::from_ref(&data), &Options { jobs, ..Options::build(&out) });
     let nochange = t1.elapsed().as_secs_f64();
     assert!(again.iter().all(|o| o.skipped));
 

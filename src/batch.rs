@@ -129,8 +129,11 @@ pub struct Session {
 /// about 2% of a batch's CPU time.
 #[derive(Default)]
 struct SharedFiles {
-    parsed: std::sync::Mutex<std::collections::HashMap<(PathBuf, String, u16), Arc<(Profile, Catalogue)>>>,
+    parsed: std::sync::Mutex<std::collections::HashMap<SharedKey, Arc<(Profile, Catalogue)>>>,
 }
+
+/// A data root, a profile name and a year.
+type SharedKey = (PathBuf, String, u16);
 
 impl SharedFiles {
     fn get(&self, root: &Path, profile: &str, year: u16) -> Result<Arc<(Profile, Catalogue)>, LoadError> {
@@ -289,10 +292,10 @@ impl Session {
         // 审核 first, for every document of the unit-year.
         let year_dir = uy.dir.join(uy.year.to_string());
         let fa_file = year_dir.join(load::FINAL_ACCOUNTS_FILE);
-        let derived = data.final_accounts.as_ref().map(|fa| derive(fa, &profile, &cat));
+        let derived = data.final_accounts.as_ref().map(|fa| derive(fa, profile, cat));
         let mut prev = PreviousFigures::default();
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
-            out.diagnostics.extend(check_final_accounts(&fa_file, fa, d, &cat));
+            out.diagnostics.extend(check_final_accounts(&fa_file, fa, d, cat));
             match previous_figures(uy, fa, &fa_file, &self.shared_files) {
                 Ok(p) => prev = p,
                 Err(diags) => out.diagnostics.extend(diags),
@@ -322,7 +325,7 @@ impl Session {
 
         let mut documents: Vec<(String, String, anyhow::Result<String>)> = Vec::new();
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
-            let view = final_accounts_view(unit, fa, &profile, d, &prev, &cat, errors > 0);
+            let view = final_accounts_view(unit, fa, profile, d, &prev, cat, errors > 0);
             documents.push((
                 format!("{}年度{}部门决算", uy.year, unit.name),
                 "部门决算".into(),

@@ -299,8 +299,8 @@ pub fn derive(fa: &FinalAccounts, profile: &Profile, cat: &Catalogue) -> Derived
     let mut t01 = Vec::new();
     for i in 0..n {
         let line = i as u32 + 1;
-        let left = match income_labels.get(i) {
-            Some(l) => cell(l, line, vec![income_by_kind[i]], false),
+        let left = match income_labels.get(i).zip(income_by_kind.get(i)) {
+            Some((l, amount)) => cell(l, line, vec![*amount], false),
             None => cell("", line, vec![Money::ZERO], false),
         };
         let right = match class_list.get(i) {

@@ -992,7 +992,9 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
         "project_sources" | "project_arrival" | "project_usage" => {
             let circ =
                 ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫', '⑬', '⑭', '⑮', '⑯', '⑰', '⑱', '⑲', '⑳'];
-            let fiscal: Vec<(String, Money, Money, Money)> = p
+            // (项目, 年初预算, 到位, 执行)
+            type Fiscal = (String, Money, Money, Money);
+            let fiscal: Vec<Fiscal> = p
                 .projects
                 .iter()
                 .zip(&e.projects)
@@ -1003,7 +1005,7 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
             let sum_b: Money = fiscal.iter().map(|x| x.1).sum();
             let sum_r: Money = fiscal.iter().map(|x| x.2).sum();
             let sum_u: Money = fiscal.iter().map(|x| x.3).sum();
-            let list = |f: &dyn Fn(&(String, Money, Money, Money)) -> String| -> String {
+            let list = |f: &dyn Fn(&Fiscal) -> String| -> String {
                 fiscal
                     .iter()
                     .enumerate()

@@ -34,6 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for p in &paths {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
             }
+            let started = std::time::Instant::now();
             let session = Session::new(a.templates.as_deref(), &a.font_paths, true)?;
             let progress = !a.common.quiet && std::io::stderr().is_terminal() && a.common.format == Format::Human;
             let opts = Options {
@@ -46,7 +47,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ..Options::build(a.out)
             };
             let outcomes = session.run(&paths, &opts);
-            finish(&outcomes, a.common.format, "生成", a.common.quiet)
+            finish(&outcomes, a.common.format, "生成", a.common.quiet, started)
         }
         Command::Check(a) => {
             if a.list_rules {
@@ -57,10 +58,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for p in &paths {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
             }
+            let started = std::time::Instant::now();
             let session = Session::new(None, &[], false)?;
             let opts = Options { jobs: a.common.jobs, shard: a.common.shard, ..Options::check() };
             let outcomes = session.run(&paths, &opts);
-            finish(&outcomes, a.common.format, "审核", a.common.quiet)
+            finish(&outcomes, a.common.format, "审核", a.common.quiet, started)
         }
         Command::New(a) => {
             let files = gongkai::scaffold::new_unit(&a.data, &a.unit, a.year, &a.profile)?;
@@ -82,10 +84,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn finish(outcomes: &[gongkai::batch::Outcome], format: Format, verb: &str, quiet: bool) -> anyhow::Result<ExitCode> {
+fn finish(
+    outcomes: &[gongkai::batch::Outcome],
+    format: Format,
+    verb: &str,
+    quiet: bool,
+    started: std::time::Instant,
+) -> anyhow::Result<ExitCode> {
     match format {
         Format::Json => println!("{}", report::json(outcomes)),
-        Format::Human => print!("{}", report::human_report(outcomes, verb, quiet)),
+        Format::Human => print!("{}", report::human_report(outcomes, verb, quiet, started.elapsed())),
     }
     Ok(if outcomes.iter().all(|o| o.ok()) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -107,8 +107,9 @@ pub fn json(outcomes: &[Outcome]) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
-/// Diagnostics and the summary for people.
-pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool) -> String {
+/// Diagnostics and the summary for people: every diagnostic, a line per unit-year
+/// (with `quiet`, only the failed ones) and one closing line with the counts and the time taken.
+pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool, elapsed: std::time::Duration) -> String {
     let mut s = String::new();
     for o in outcomes {
         for d in &o.diagnostics {
@@ -128,7 +129,9 @@ pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool) -> String {
     let warnings: usize =
         outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == Severity::Warning).count();
     let pages: usize = outcomes.iter().map(|o| o.pages).sum();
-    let _ = writeln!(s, "—— {verb}结果 ——");
+    if !quiet {
+        let _ = writeln!(s, "—— {verb}结果 ——");
+    }
     for o in ok.iter().filter(|_| !quiet) {
         let files: Vec<String> =
             o.written.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
@@ -148,13 +151,14 @@ pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool) -> String {
     }
     let _ = writeln!(
         s,
-        "共 {} 个单位年度：{} 个成功，{} 个失败{}；警告 {} 个{}",
+        "{verb}：共 {} 个单位年度，{} 个成功，{} 个失败{}；警告 {} 个{}；用时 {:.1} 秒",
         outcomes.len(),
         ok.len(),
         bad.len(),
         if skipped > 0 { format!("，{skipped} 个未改动已跳过") } else { String::new() },
         warnings,
-        if pages > 0 { format!("；共 {pages} 页") } else { String::new() }
+        if pages > 0 { format!("；共 {pages} 页") } else { String::new() },
+        elapsed.as_secs_f64()
     );
     s
 }

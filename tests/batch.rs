@@ -104,6 +104,11 @@ fn exit_codes_and_summary() {
     let (code, out, _) = gongkai(&["check", "data"], &root);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("个成功"), "{out}");
+    // --quiet: nothing but the one summary line, with the time taken.
+    let (code, out, _) = gongkai(&["check", "-q", "data"], &root);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("审核：共 5 个单位年度，5 个成功，0 个失败") && out.contains("用时"), "{out}");
     let (code, out, _) = gongkai(&["check", "tests/fixtures/as-published"], &root);
     assert_eq!(code, 1, "{out}");
     let (code, _, err) = gongkai(&["check", "--no-such-flag"], &root);
@@ -215,7 +220,7 @@ fn previous_year_comes_from_the_repository_when_present() {
     std::fs::copy(unit.join("2023/决算.yaml"), unit.join("2022/决算.yaml")).unwrap();
     edit(&unit.join("2022/决算.yaml"), "year: 2023", "year: 2022");
     let out = dir.path().join("out");
-    let outcomes = build(&[unit.clone()], &out);
+    let outcomes = build(std::slice::from_ref(&unit), &out);
     let o = outcomes.iter().find(|o| o.year == 2023).unwrap();
     assert!(o.ok(), "{:?}", o.failure);
     let text = squash(&pdf_text(&pdf_of(o)));
@@ -279,12 +284,12 @@ fn incremental_rebuild_skips_unchanged_and_rebuilds_edited_units() {
     let out = dir.path().join("out");
     let s = gongkai::batch::Session::new(None, &[], true).unwrap();
     let opts = gongkai::batch::Options::build(&out);
-    let first = s.run(&[unit.clone()], &opts);
+    let first = s.run(std::slice::from_ref(&unit), &opts);
     assert!(first[0].ok() && !first[0].skipped);
-    let second = s.run(&[unit.clone()], &opts);
+    let second = s.run(std::slice::from_ref(&unit), &opts);
     assert!(second[0].skipped, "unchanged inputs are skipped");
     edit(&unit.join("2023/决算.yaml"), "total_change: 人员经费和办公费用减少", "total_change: 人员经费减少");
-    let third = s.run(&[unit.clone()], &opts);
+    let third = s.run(std::slice::from_ref(&unit), &opts);
     assert!(!third[0].skipped && third[0].ok());
     let forced = s.run(&[unit], &gongkai::batch::Options { force: true, ..opts });
     assert!(!forced[0].skipped);
