@@ -179,7 +179,7 @@ impl UnitYear {
         let perf_file = year_dir.join(PERFORMANCE_FILE);
         let wrong_year = |file: &Path, found: u16| LoadError {
             file: file.to_path_buf(),
-            at: Loc { line: 1, column: 1 },
+            at: year_loc(file),
             rule: "L-YEAR",
             message: format!("year 为 {found}，但文件位于 {year}/ 文件夹中"),
         };
@@ -190,13 +190,34 @@ impl UnitYear {
         {
             return Err(wrong_year(&fa_file, fa.year));
         }
-        let performance: Option<PerformanceFile> = if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
+        let performance: Option<PerformanceFile> =
+            if perf_file.is_file() { Some(read_yaml(&perf_file)?) } else { None };
         if let Some(p) = &performance
             && p.year != year
         {
             return Err(wrong_year(&perf_file, p.year));
         }
         Ok(YearData { unit, final_accounts, performance })
+    }
+}
+
+/// Where the top-level `year:` value of `file` is, for L-YEAR; unknown if
+/// the file cannot be read again. Only called once a mismatch is found, so
+/// the second parse costs nothing on the normal path.
+fn year_loc(file: &Path) -> Loc {
+    let text = std::fs::read(file).ok().and_then(|b| decode(&b).ok());
+    text.map(|t| year_loc_in(&t)).unwrap_or_default()
+}
+
+fn year_loc_in(text: &str) -> Loc {
+    /// Just the `year` key, located like [`Amount`]; every other key ignored.
+    #[derive(Deserialize)]
+    struct YearOnly {
+        year: serde_saphyr::Spanned<serde::de::IgnoredAny>,
+    }
+    match serde_saphyr::from_str::<YearOnly>(text) {
+        Ok(y) => Loc { line: y.year.referenced.line() as u32, column: y.year.referenced.column() as u32 },
+        Err(_) => Loc::default(),
     }
 }
 
@@ -262,12 +283,19 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Loa
     }
     options.alias_limits.max_total_replayed_events = 100_000;
     options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| translate(path, &e))
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| translate(path, text, &e))
 }
 
-fn translate(path: &Path, e: &serde_saphyr::Error) -> LoadError {
+fn translate(path: &Path, text: &str, e: &serde_saphyr::Error) -> LoadError {
     use serde_saphyr::Error as E;
-    let at = e.location().map(|l| Loc { line: l.line() as u32, column: l.column() as u32 }).unwrap_or_default();
+    let mut at = e.location().map(|l| Loc { line: l.line() as u32, column: l.column() as u32 }).unwrap_or_default();
+    // A syntax error's message, and its position moved to the real culprit
+    // (a full-width colon or a tab) when that is on a neighbouring line.
+    let mut syntax = |msg: &str| {
+        let (culprit, line) = culprit(text, at, msg);
+        at = culprit;
+        explain_yaml_error(msg, line)
+    };
     let (rule, message) = match e {
         E::SerdeUnknownField { field, expected, .. } => {
             let suggestion = expected
@@ -281,7 +309,10 @@ fn translate(path: &Path, e: &serde_saphyr::Error) -> LoadError {
             ("L-UNKNOWN-KEY", format!("未知的键“{field}”{suggestion}（此处可用的键：{list}）"))
         }
         E::SerdeMissingField { field, .. } => ("L-MISSING-KEY", format!("缺少必填的键“{field}”")),
-        E::DuplicateMappingKey { .. } => ("L-DUPLICATE-KEY", format!("重复的键：{}", plain(e))),
+        E::DuplicateMappingKey { .. } => {
+            let line = text.lines().nth((at.line as usize).wrapping_sub(1));
+            ("L-DUPLICATE-KEY", explain_yaml_error(&plain(e), line))
+        }
         _ => {
             let msg = plain(e);
             if msg.starts_with("expected sequence") {
@@ -290,15 +321,26 @@ fn translate(path: &Path, e: &serde_saphyr::Error) -> LoadError {
                 ("L-TYPE", "类型不对：应为键值映射（键: 值）".to_string())
             } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
                 ("L-TYPE", format!("类型不对：{}", translate_type(rest)))
-            } else if msg.contains("金额") || msg.contains("编码") {
+            } else if msg.contains("金额") || msg.contains("编码") || msg.contains("计算段落") {
                 ("L-VALUE", msg)
-            } else if msg.contains("budget") || msg.contains("alias") || msg.contains("depth") {
+            } else if (msg.contains("budget") || msg.contains("alias") || msg.contains("depth"))
+                && !msg.contains("unknown anchor")
+            {
                 ("L-LIMIT", format!("文件结构超出安全上限（嵌套过深或别名过多）：{msg}"))
             } else {
-                ("L-YAML", format!("YAML 格式错误：{msg}"))
+                ("L-YAML", syntax(&msg))
             }
         }
     };
+    // A full-width colon on a line with nothing indented below it parses as
+    // a plain string, so it shows up as a wrong type rather than a syntax error.
+    if rule == "L-TYPE"
+        && let Some(line) = text.lines().nth((at.line as usize).wrapping_sub(1))
+        && let Some(column) = fullwidth_key_colon(line)
+    {
+        let message = format!("{}（{message}）", fullwidth_colon_hint(line));
+        return LoadError { file: path.to_path_buf(), at: Loc { column, ..at }, rule: "L-YAML", message };
+    }
     LoadError { file: path.to_path_buf(), at, rule, message }
 }
 
@@ -309,6 +351,147 @@ fn plain(e: &serde_saphyr::Error) -> String {
         Some(i) => s[..i].to_string(),
         None => s,
     }
+}
+
+/// The position a syntax error is really about, and that line's text.
+///
+/// The parser often stops a line late (after `year：2023` the next line's
+/// `income:` is where the mapping "is not allowed") or a line early (a
+/// tab-indented line ends the plain scalar above it), so the two usual
+/// culprits, a full-width colon and a tab in the indentation, are looked for
+/// on the neighbouring lines too.
+fn culprit<'t>(text: &'t str, at: Loc, msg: &str) -> (Loc, Option<&'t str>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let n = at.line as usize;
+    let Some(here) = n.checked_sub(1).and_then(|i| lines.get(i).copied()) else { return (at, None) };
+    let located = |i: usize, column: u32| (Loc { line: i as u32 + 1, column }, Some(lines[i]));
+    // Blank and comment-only lines do not count as neighbours.
+    let content = |i: &usize| !lines[*i].trim().is_empty() && !lines[*i].trim_start().starts_with('#');
+    let before = (0..n - 1).rev().find(content);
+    let after = (n..lines.len()).find(content);
+    if colon_related(msg) {
+        if let Some(col) = fullwidth_key_colon(here) {
+            return located(n - 1, col);
+        }
+        // The line before, only if the parser stopped at this line's own key
+        // colon: the line before then ran on into it as one plain scalar.
+        let key_colon = here.find(':').map(|i| here[..i].chars().count() as u32 + 1);
+        if key_colon == Some(at.column)
+            && let Some(b) = before
+            && let Some(col) = fullwidth_key_colon(lines[b])
+        {
+            return located(b, col);
+        }
+    }
+    let after = after.filter(|_| msg.contains("tab"));
+    for i in [Some(n - 1), before, after].into_iter().flatten() {
+        if let Some(col) = indent_tab(lines[i]) {
+            return located(i, col);
+        }
+    }
+    (at, Some(here))
+}
+
+/// The parser messages a full-width colon in a key's place produces.
+fn colon_related(msg: &str) -> bool {
+    msg.contains("simple key expected ':'") || msg.contains("mapping values are not allowed")
+}
+
+/// The 1-based column of a full-width colon used where a key's `:` belongs:
+/// before any ASCII key colon, outside quotes and comments. A `：` inside a
+/// value (`reason: 原因：说明`) is ordinary text and not reported.
+fn fullwidth_key_colon(line: &str) -> Option<u32> {
+    let body = line.trim_start_matches([' ', '\t']);
+    let body = body.strip_prefix("- ").unwrap_or(body).trim_start();
+    if body.starts_with(['#', '"', '\'']) {
+        return None;
+    }
+    let colon = body.find('：')?;
+    let before = &body[..colon];
+    if before.contains(": ") || before.contains(" #") || before.ends_with(':') {
+        return None;
+    }
+    let offset = line.len() - body.len() + colon;
+    Some(line[..offset].chars().count() as u32 + 1)
+}
+
+/// What to say about `line`, which has a full-width colon in a key's place.
+fn fullwidth_colon_hint(line: &str) -> String {
+    format!("这一行用了全角冒号“：”，YAML 的键和值之间要用半角冒号加空格“: ”，应写成“{}”", with_ascii_colon(line))
+}
+
+/// `fiscal：162  # 注释` as it should be written: `fiscal: 162`.
+fn with_ascii_colon(line: &str) -> String {
+    let line = line.trim();
+    let Some((key, value)) = line.split_once('：') else { return line.to_string() };
+    let value = value.split(" #").next().unwrap_or("").trim();
+    if value.is_empty() { format!("{}:", key.trim_end()) } else { format!("{}: {value}", key.trim_end()) }
+}
+
+/// The 1-based column of a tab in a line's indentation.
+fn indent_tab(line: &str) -> Option<u32> {
+    let indent = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+    indent.find('\t').map(|i| i as u32 + 1)
+}
+
+/// A YAML syntax error from serde-saphyr as users should read it: in
+/// Chinese, with the usual cause, and the original English kept at the end
+/// so it can still be searched for. `line_text` is the offending line.
+fn explain_yaml_error(msg: &str, line_text: Option<&str>) -> String {
+    // Advice addressed to programmers using serde-saphyr, not to users.
+    let english = msg
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(msg)
+        .split("; use from_str_multiple")
+        .next()
+        .unwrap_or(msg)
+        .trim();
+    let line = line_text.unwrap_or("");
+    let zh = if let Some(key) = english.strip_prefix("duplicate mapping key: ") {
+        format!("键“{key}”重复出现：同一层中每个键只能写一次，请删除或合并重复的那一行")
+    } else if english.starts_with("duplicate mapping key") {
+        "键重复出现：同一层中每个键只能写一次，请删除或合并重复的那一行".to_string()
+    } else if colon_related(english) && fullwidth_key_colon(line).is_some() {
+        fullwidth_colon_hint(line)
+    } else if english.contains(" tab") || indent_tab(line).is_some() {
+        "YAML 不允许用 Tab 缩进，请改用空格，同一层的键用同样多的空格对齐".to_string()
+    } else if english.contains("simple key expected ':'") {
+        "这一行应为“键: 值”，但没有找到键后面的半角冒号“:”；冒号要用半角，且冒号后要有空格".to_string()
+    } else if english.contains("mapping values are not allowed") {
+        "这里不能出现“键: 值”。常见原因：值里含有“冒号加空格”，这时要用引号把整个值括起来，\
+         如 reason: \"原因: 说明\"；或这一行比上一行多缩进了"
+            .to_string()
+    } else if english.contains("did not find expected '-' indicator") {
+        "列表没有对齐：同一列表的每一项都以“- ”开头且缩进相同，列表后面的键要回到上一层的缩进".to_string()
+    } else if english.contains("did not find expected key") || english.contains("invalid indentation") {
+        "缩进没有对齐：同一层的键必须用同样多的空格缩进，下一层比上一层多缩进".to_string()
+    } else if english.contains("did not find expected <document start>") {
+        "文件结构无法识别：通常是第一层的键前面多了空格，第一层的键应顶格书写".to_string()
+    } else if english.contains("block sequence entries are not allowed") {
+        "这里不能开始一个列表：列表项“- ”要另起一行，并比它所属的键多缩进".to_string()
+    } else if english.contains("unclosed quote") {
+        "引号没有闭合：以引号开头的值必须以同样的引号结尾".to_string()
+    } else if english.contains("invalid trailing content after") {
+        "引号后面还有内容：以引号开头的值必须整个放在引号里，如 reason: \"“原因”说明\"".to_string()
+    } else if english.contains("unclosed bracket") {
+        "括号没有闭合：以“[”或“{”开头的值会被当作列表或映射；如果是普通文字，请用引号把整个值括起来".to_string()
+    } else if english.contains("mismatched bracket") {
+        "括号不配对：“[”要用“]”闭合，“{”要用“}”闭合；如果是普通文字，请用引号把整个值括起来".to_string()
+    } else if english.contains("unexpected character") {
+        "值不能以 @、`、% 等符号开头：请用引号把整个值括起来".to_string()
+    } else if english.contains("unknown anchor") {
+        "以“*”开头的值会被当作别名引用，但前面没有对应的“&”锚点；如果是普通文字，请用引号把整个值括起来".to_string()
+    } else if english.contains("comment intercepting the multiline text") {
+        "多行文字中间夹了注释（“ #”之后的部分）：请删除注释，或用引号把整段文字括起来".to_string()
+    } else if english.contains("multiple YAML documents") {
+        "文件中出现了分隔线“---”：每个文件只能有一份数据，请删除“---”".to_string()
+    } else if english.contains("unexpected end of input") {
+        "文件意外结束：可能有引号或括号没有闭合".to_string()
+    } else {
+        return format!("YAML 格式错误：{english}");
+    };
+    format!("{zh}（{english}）")
 }
 
 fn translate_type(rest: &str) -> String {
@@ -426,12 +609,73 @@ mod tests {
         let e = parse("year: 2023\nyear: 2024\n").unwrap_err();
         assert_eq!(e.rule, "L-DUPLICATE-KEY", "{e}");
         assert_eq!(e.at.line, 2);
+        assert!(e.message.starts_with("键“year”重复出现") && !e.message.contains("DuplicateKeyPolicy"), "{e}");
         let e = parse("# only a comment\n").unwrap_err();
         assert_eq!(e.rule, "L-EMPTY");
         let e = parse("year: 2023\nincome: 5\n").unwrap_err();
         assert_eq!(e.rule, "L-TYPE", "{e}");
         let e = parse("year: [2023\n").unwrap_err();
         assert_eq!(e.rule, "L-YAML", "{e}");
+    }
+
+    #[test]
+    fn yaml_errors_are_explained_in_chinese() {
+        let m = explain_yaml_error("simple key expected ':'", Some("    fiscal：162   # 注释"));
+        assert!(m.starts_with("这一行用了全角冒号“：”，YAML 的键和值之间要用半角冒号加空格“: ”"), "{m}");
+        assert!(m.contains("应写成“fiscal: 162”"), "{m}");
+        assert!(m.ends_with("（simple key expected ':'）"), "{m}");
+        let m = explain_yaml_error("tabs disallowed within this context (block indentation)", Some("\tother: 1"));
+        assert!(m.starts_with("YAML 不允许用 Tab 缩进，请改用空格"), "{m}");
+        let m =
+            explain_yaml_error("duplicate mapping key: year, set DuplicateKeyPolicy in Options if acceptable", None);
+        assert!(m.starts_with("键“year”重复出现"), "{m}");
+        assert!(m.ends_with("（duplicate mapping key: year）"), "{m}");
+        let m = explain_yaml_error("mapping values are not allowed in this context", Some("reason: 原因: 说明"));
+        assert!(m.contains("用引号把整个值括起来"), "{m}");
+        let m = explain_yaml_error("while parsing a block collection, did not find expected '-' indicator", None);
+        assert!(m.starts_with("列表没有对齐"), "{m}");
+        assert_eq!(explain_yaml_error("something new", None), "YAML 格式错误：something new");
+    }
+
+    #[test]
+    fn fullwidth_colons_only_in_a_keys_place() {
+        assert_eq!(fullwidth_key_colon("    fiscal：162"), Some(11));
+        assert_eq!(fullwidth_key_colon("  - code：\"2080106\""), Some(9));
+        assert_eq!(fullwidth_key_colon("reason: 原因：说明"), None);
+        assert_eq!(fullwidth_key_colon("# 说明：注释"), None);
+        assert_eq!(fullwidth_key_colon("name: x # 注释：y"), None);
+        assert_eq!(fullwidth_key_colon("duties_intro: \"主要职责是：\""), None);
+        assert_eq!(with_ascii_colon("  year：2023  # 年度"), "year: 2023");
+        assert_eq!(indent_tab("  \tx: 1"), Some(3));
+        assert_eq!(indent_tab("x:\t1"), None);
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_culprit_line() {
+        // The parser stops at line 3's key; the full-width colon is on line 1.
+        let e = parse("year：2023\n# 注释\nincome: 1\n").unwrap_err();
+        assert_eq!((e.rule, e.at), ("L-YAML", Loc { line: 1, column: 5 }), "{e}");
+        assert!(e.message.starts_with("这一行用了全角冒号"), "{e}");
+        let e = parse("year: 2023\nincome:\n  - code: \"2080106\"\n    fiscal：162\n").unwrap_err();
+        assert_eq!(e.at, Loc { line: 4, column: 11 }, "{e}");
+        assert!(e.message.contains("应写成“fiscal: 162”"), "{e}");
+        // Alone on its last line it parses as a string: still the same hint.
+        let e = parse("year: 2023\nincome:\n  - code：\"2080106\"\n").unwrap_err();
+        assert_eq!((e.rule, e.at.line), ("L-YAML", 3), "{e}");
+        assert!(e.message.starts_with("这一行用了全角冒号"), "{e}");
+        // A tab on the line after the one the parser names.
+        let e = parse("year: 2023\n\tincome: 1\n").unwrap_err();
+        assert_eq!(e.at, Loc { line: 2, column: 1 }, "{e}");
+        assert!(e.message.starts_with("YAML 不允许用 Tab 缩进"), "{e}");
+        // A full-width colon in a value is not blamed.
+        let e = parse("year: 2023\nreasons:\n  total_change: 原因：说明\n   x: 1\n").unwrap_err();
+        assert!(!e.message.contains("全角"), "{e}");
+    }
+
+    #[test]
+    fn the_year_key_is_located() {
+        assert_eq!(year_loc_in("# 注释\n\nincome: []\nyear: 2022\n"), Loc { line: 4, column: 7 });
+        assert_eq!(year_loc_in("income: []\n"), Loc::default());
     }
 
     #[test]
