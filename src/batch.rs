@@ -198,6 +198,41 @@ impl Session {
                 skipped: false,
             })
             .collect();
+        // A path the user named that holds no unit at all is an error, not
+        // an empty success.
+        for path in paths {
+            let covers = |dir: &Path| dir.starts_with(path) || path.starts_with(dir);
+            // A year folder (or a file in it) is covered by that year only.
+            let covers_year = |uy: &UnitYear| match path.strip_prefix(&uy.dir) {
+                Ok(rest) => rest
+                    .components()
+                    .next()
+                    .and_then(|c| c.as_os_str().to_str())
+                    .and_then(|y| y.parse::<u16>().ok())
+                    .is_none_or(|y| y == uy.year),
+                Err(_) => uy.dir.starts_with(path),
+            };
+            let found = years.iter().any(covers_year)
+                || outcomes.iter().any(|o| o.diagnostics.iter().any(|d| d.file.parent().is_some_and(covers)));
+            if !found {
+                let message = format!(
+                    "“{}”下没有找到单位年度数据：单位文件夹中应有 {}，年度数据放在 <年度>/{} 或 <年度>/{}",
+                    path.display(),
+                    load::UNIT_FILE,
+                    load::FINAL_ACCOUNTS_FILE,
+                    load::PERFORMANCE_FILE
+                );
+                outcomes.push(Outcome {
+                    unit: path.display().to_string(),
+                    year: 0,
+                    diagnostics: vec![],
+                    failure: Some((Stage::Load, message)),
+                    written: vec![],
+                    pages: 0,
+                    skipped: false,
+                });
+            }
+        }
         let years: Vec<UnitYear> = match opts.shard {
             Some((k, n)) if n > 0 => {
                 years.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, y)| y).collect()
@@ -261,7 +296,7 @@ impl Session {
         let dir = opts.out_dir.join(&uy.name).join(uy.year.to_string());
         let hash = opts.render.then(|| self.inputs_hash(uy, opts));
         if let (Some(h), false) = (&hash, opts.force)
-            && std::fs::read_to_string(dir.join(INPUTS_HASH_FILE)).is_ok_and(|old| old.trim() == h)
+            && up_to_date(&dir, h)
         {
             out.skipped = true;
             return out;
@@ -365,11 +400,23 @@ impl Session {
                 Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
             }
         }
-        // Record the inputs only when everything was written and 审核 passed.
-        if let (Some(h), 0) = (hash, errors)
-            && let Err(e) = write_atomically(&dir.join(INPUTS_HASH_FILE), h.as_bytes())
-        {
-            return fail(out, Stage::Write, format!("{e:#}"));
+        // Record the inputs, and the files they produced, only when
+        // everything was written and 审核 passed.
+        if let (Some(h), 0) = (hash, errors) {
+            let mut record = h;
+            for p in &out.written {
+                record.push('\n');
+                record += &p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            }
+            record.push('\n');
+            if let Err(e) = write_atomically(&dir.join(INPUTS_HASH_FILE), record.as_bytes()) {
+                return fail(out, Stage::Write, format!("{e:#}"));
+            }
+        }
+        if errors > 0 {
+            // --draft: the documents are written, watermarked, but the
+            // unit-year still fails (exit code 1) until 审核 passes.
+            return fail(out, Stage::Check, format!("审核发现 {errors} 个错误；已按 --draft 生成带“草稿”水印的文件"));
         }
         out
     }
@@ -481,6 +528,16 @@ fn previous_figures(
 
 fn from_load(e: &LoadError) -> Diagnostic {
     Diagnostic::new(e.rule, Severity::Error, &e.file, e.at, e.message.clone())
+}
+
+/// Whether `dir` holds the outputs of inputs hashing to `hash`: the record's
+/// first line is the hash, the others name the files written, which must all
+/// still be there (a deleted PDF is rebuilt).
+fn up_to_date(dir: &Path, hash: &str) -> bool {
+    let Ok(record) = std::fs::read_to_string(dir.join(INPUTS_HASH_FILE)) else { return false };
+    let mut lines = record.lines();
+    let files: Vec<&str> = if lines.next() == Some(hash) { lines.filter(|l| !l.is_empty()).collect() } else { return false };
+    !files.is_empty() && files.iter().all(|f| dir.join(f).is_file())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and

@@ -24,6 +24,7 @@ use Severity::{Error, Warning};
 
 /// Every rule, in the order `gongkai check --list-rules` prints them.
 pub const RULES: &[Rule] = &[
+    Rule { id: "L-IO", severity: Error, description: "文件无法读取（权限、不存在等）" },
     Rule { id: "L-YAML", severity: Error, description: "YAML 语法错误" },
     Rule { id: "L-TYPE", severity: Error, description: "值的类型不对（如应为列表却写了数字）" },
     Rule { id: "L-UNKNOWN-KEY", severity: Error, description: "未知的键（给出最接近的正确写法）" },
@@ -91,6 +92,17 @@ pub const RULES: &[Rule] = &[
         id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
     },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
+    Rule { id: "N-ECON", severity: Error, description: "绩效报告中按经济分类各项之和 = 对应的实际数（只差尾数 0.01 时为警告）" },
+    Rule { id: "P-1", severity: Error, description: "绩效自评表：分值合计（预算执行 10 + 各指标）= 100" },
+    Rule { id: "P-2", severity: Error, description: "绩效自评表：各一级指标下二级指标分值之和 = 规定权重" },
+    Rule { id: "P-4", severity: Error, description: "绩效自评表：得分不超过分值" },
+    Rule { id: "P-6", severity: Warning, description: "绩效自评表：填写的预算执行得分 = 分值 × 执行率" },
+    Rule { id: "P-9", severity: Error, description: "整体支出绩效自评表：年初预算数 = 按收入性质分之和 = 按支出性质分之和" },
+    Rule { id: "P-12", severity: Error, description: "基础数据表专项决算数 = 项目支出绩效自评表全年执行数" },
+    Rule { id: "B-6", severity: Error, description: "基础数据表公用经费决算数 = 公开06表公用经费合计" },
+    Rule { id: "B-8", severity: Error, description: "基础数据表项目支出决算数 = 部门决算项目支出" },
+    Rule { id: "S-STATED", severity: Error, description: "stated: 中已公布的数字 = 计算值（金额只差 0.01、百分数只差末位时为警告）" },
+    Rule { id: "S-KEY", severity: Error, description: "stated: 中的名称不是可比对的数字（给出最接近的名称）" },
     Rule {
         id: "R-TYPST", severity: Error, description: "排版失败（模板生成的 Typst 有误或字体缺失）"
     },
@@ -123,7 +135,7 @@ impl Ctx<'_> {
             Some(expected.trimmed());
         let d = self.out.last_mut().expect("pushed");
         d.actual = Some(found.as_entered());
-        d.difference = Some(diff.trimmed());
+        d.difference = Some(diff.signed());
     }
 }
 
@@ -374,7 +386,7 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
                 );
                 d.expected = Some(format!("≤ {}", val(all).trimmed()));
                 d.actual = Some(fv.value.trimmed());
-                d.difference = Some((fv.value - val(all)).trimmed());
+                d.difference = Some((fv.value - val(all)).signed());
             }
         }
     }

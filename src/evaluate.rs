@@ -294,7 +294,7 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                     (project_rows - pa).abs().trimmed()
                 ),
             )
-            .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).trimmed());
+            .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).signed());
             with_values.push(d);
         }
         if let (Some(pc), Some(entered)) = (e.public_cost, b.public_cost.actual)
@@ -796,7 +796,7 @@ fn section(
 fn content(out: &mut Vec<Block>, c: &Content, unit: &Unit, p: &PerformanceFile, e: &Evaluation) {
     match c {
         Content::Text(s) => out.push(Block::p(s.clone())),
-        Content::Computed { computed } => computed_block(out, computed, unit, p, e),
+        Content::Computed { computed } => computed_block(out, computed.as_str(), unit, p, e),
     }
 }
 
@@ -1043,7 +1043,8 @@ fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceF
                 )),
             }
         }
-        other => para(format!("（未知的计算段落“{other}”）")),
+        // Keys are validated when the file is loaded (`ComputedKey`).
+        other => unreachable!("computed paragraph “{other}” passed ComputedKey"),
     }
 }
 

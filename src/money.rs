@@ -117,6 +117,11 @@ impl Money {
     }
 
     /// The value with trailing zeros removed (`270.90` → `270.9`, `162.00` → `162`).
+    /// A difference (actual − expected) with its sign always shown: `+0.01`, `-3`.
+    pub fn signed(self) -> String {
+        if self.0.is_sign_positive() && !self.0.is_zero() { format!("+{}", self.trimmed()) } else { self.trimmed() }
+    }
+
     pub fn trimmed(self) -> String {
         let d = self.0.normalize();
         if d.is_zero() { "0".into() } else { d.to_string() }

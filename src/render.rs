@@ -270,6 +270,8 @@ pub struct Narrative {
     pub performance_paragraphs: Vec<String>,
     pub org_cost: String,
     pub org_cost_base_label: String,
+    /// What replaces the rate when the base is zero (empty: no rate, no words).
+    pub org_cost_zero_wording: String,
     pub org_cost_change: Change,
     pub meetings: GatheringView,
     pub trainings: GatheringView,
@@ -434,15 +436,17 @@ fn sides(f: &Fmt, t: &crate::derive::SummaryTable) -> Vec<(SideView, SideView)> 
 }
 
 /// The 第三部分 outline, flattened in reading order with its numbers.
-fn number_sections(specs: &[crate::model::SectionSpec], depth: u8, out: &mut Vec<SectionView>) {
+/// The 第三部分 outline, numbered by depth; `{year}` in a title is the
+/// document's year (a profile serves every year it is used for).
+fn number_sections(specs: &[crate::model::SectionSpec], depth: u8, year: u16, out: &mut Vec<SectionView>) {
     for (i, s) in specs.iter().enumerate() {
         out.push(SectionView {
             key: s.key.clone(),
             number: if depth == 0 { format!("{}、", zh_number(i + 1)) } else { format!("（{}）", zh_number(i + 1)) },
-            title: s.title.clone(),
+            title: s.title.replace("{year}", &year.to_string()),
             level: depth,
         });
-        number_sections(&s.children, depth + 1, out);
+        number_sections(&s.children, depth + 1, year, out);
     }
 }
 
@@ -585,9 +589,15 @@ pub fn final_accounts_view(
         closing: String::new(),
     });
 
-    let (org_base, org_base_label) = match profile.org_running_cost_base {
-        OrgRunningCostBase::InitialBudget => (val(&fa.org_running_cost_budget), "年初预算数"),
-        OrgRunningCostBase::PreviousYear => (prev.org_running_cost.unwrap_or_default(), "上年决算数"),
+    // Growth from a zero base: "上年无此项支出" only when the base is last
+    // year; a zero 年初预算 just drops the rate.
+    let (org_base, org_base_label, org_zero) = match profile.org_running_cost_base {
+        OrgRunningCostBase::InitialBudget => (val(&fa.org_running_cost_budget), "年初预算数", String::new()),
+        OrgRunningCostBase::PreviousYear => (
+            prev.org_running_cost.unwrap_or_default(),
+            "上年决算数",
+            profile.zero_wording.growth_from_zero.clone(),
+        ),
     };
 
     let gathering = |g: &crate::model::Gathering| GatheringView {
@@ -643,6 +653,7 @@ pub fn final_accounts_view(
         performance_paragraphs: fa.performance.paragraphs.clone(),
         org_cost: f.text(d.org_running_cost),
         org_cost_base_label: org_base_label.into(),
+        org_cost_zero_wording: org_zero,
         org_cost_change: f.change(d.org_running_cost, org_base),
         meetings: gathering(&fa.general_spending.meetings),
         trainings: gathering(&fa.general_spending.trainings),
@@ -735,7 +746,7 @@ pub fn final_accounts_view(
         t09: rows(&f, &d.soe, true),
         part3: {
             let mut v = Vec::new();
-            number_sections(&profile.part3, 0, &mut v);
+            number_sections(&profile.part3, 0, y, &mut v);
             v
         },
         n,

@@ -45,7 +45,7 @@ pub fn human(d: &Diagnostic) -> String {
         let _ = writeln!(
             s,
             "  = 应为 {e}，实为 {a}{}",
-            d.difference.as_ref().map(|x| format!("，差 {x}")).unwrap_or_default()
+            d.difference.as_ref().map(|x| difference_words(x)).unwrap_or_default()
         );
     }
     s
@@ -105,6 +105,19 @@ pub fn json(outcomes: &[Outcome]) -> String {
             .collect(),
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// “，多 0.01” / “，少 0.01” from a signed difference (actual − expected).
+fn difference_words(x: &str) -> String {
+    if let Some(m) = x.strip_prefix('+') {
+        format!("，多 {m}")
+    } else if let Some(m) = x.strip_prefix('-') {
+        format!("，少 {m}")
+    } else if x == "—" {
+        String::new()
+    } else {
+        format!("，差 {x}")
+    }
 }
 
 /// Diagnostics and the summary for people: every diagnostic, a line per unit-year

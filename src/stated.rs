@@ -239,9 +239,15 @@ pub fn compare(file: &Path, stated: &BTreeMap<String, Stated>, quantities: &[(St
                 }
             }
         };
+        // The difference (as written − computed) when both are numbers.
+        let number = |x: &str| x.trim_end_matches('%').replace(',', "").parse::<Decimal>().ok();
+        let difference = match (number(&found), number(&expected)) {
+            (Some(f), Some(e)) => Money(f - e).signed() + if found.ends_with('%') { "%" } else { "" },
+            _ => "—".to_string(),
+        };
         out.push(
             Diagnostic::new("S-STATED", sev, file, s.at, format!("{key}：写为 {found}，计算应为 {expected}"))
-                .with_values(&expected, &found, "—"),
+                .with_values(&expected, &found, difference),
         );
     }
     out

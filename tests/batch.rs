@@ -109,6 +109,11 @@ fn exit_codes_and_summary() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("审核：共 5 个单位年度，5 个成功，0 个失败") && out.contains("用时"), "{out}");
+    // A folder with no unit in it is an error, not an empty success.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, out, _) = gongkai(&["check", empty.path().to_str().unwrap()], &root);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("没有找到单位年度数据"), "{out}");
     let (code, out, _) = gongkai(&["check", "tests/fixtures/as-published"], &root);
     assert_eq!(code, 1, "{out}");
     let (code, _, err) = gongkai(&["check", "--no-such-flag"], &root);
@@ -254,7 +259,11 @@ fn draft_renders_failing_units_marked_on_every_page() {
     let s = gongkai::batch::Session::new(None, &[], true).unwrap();
     let opts = gongkai::batch::Options { draft: true, force: true, ..gongkai::batch::Options::build(out.path()) };
     let o = &s.run(&[repo().join("tests/fixtures/as-published/蓝山县就业服务中心")], &opts)[0];
-    assert!(o.ok(), "--draft renders despite 审核 errors: {:?}", o.failure);
+    // Rendered despite the errors, but still a failure (exit code 1), so a
+    // CI job cannot mistake a draft for a publishable document.
+    let (stage, msg) = o.failure.as_ref().expect("a draft of a failing unit-year is not a success");
+    assert_eq!(*stage, gongkai::batch::Stage::Check);
+    assert!(msg.contains("--draft"), "{msg}");
     assert!(o.diagnostics.iter().any(|d| d.rule == "T03-3"), "the errors are still reported");
     let pdf = o.written.iter().find(|p| p.to_string_lossy().ends_with("部门决算.pdf")).unwrap();
     let text = pdf_text_layout(pdf);
@@ -291,8 +300,13 @@ fn incremental_rebuild_skips_unchanged_and_rebuilds_edited_units() {
     edit(&unit.join("2023/决算.yaml"), "total_change: 人员经费和办公费用减少", "total_change: 人员经费减少");
     let third = s.run(std::slice::from_ref(&unit), &opts);
     assert!(!third[0].skipped && third[0].ok());
-    let forced = s.run(&[unit], &gongkai::batch::Options { force: true, ..opts });
+    let forced = s.run(std::slice::from_ref(&unit), &gongkai::batch::Options { force: true, ..opts.clone() });
     assert!(!forced[0].skipped);
+    // A deleted output is rebuilt although the inputs did not change.
+    let pdf = forced[0].written.iter().find(|p| p.extension().is_some_and(|e| e == "pdf")).unwrap();
+    std::fs::remove_file(pdf).unwrap();
+    let after_delete = s.run(&[unit], &opts);
+    assert!(!after_delete[0].skipped && after_delete[0].ok() && pdf.is_file());
 }
 
 #[test]
@@ -338,4 +352,49 @@ fn as_published_fixtures_report_exactly_the_known_errors() {
     let want = std::fs::read_to_string(repo().join("tests/fixtures/expected/as-published-findings.txt")).unwrap();
     let want: Vec<&str> = want.lines().collect();
     assert_eq!(got, want);
+}
+
+/// A zero 年初预算 for 机关运行经费 drops the rate; it does not say
+/// “上年无此项支出”, which is about last year.
+#[test]
+fn org_running_cost_against_a_zero_budget_has_no_last_year_wording() {
+    let (dir, unit) = sample_root("机关运行经费");
+    edit(&unit.join("2023/决算.yaml"), "org_running_cost_budget: 10.99", "org_running_cost_budget: 0");
+    let o = &build(&[unit], &dir.path().join("out"))[0];
+    assert!(o.ok(), "{:?}", o.failure);
+    let text = squash(&pdf_text(&pdf_of(o)));
+    let (_, rest) = text.split_once("机关运行经费支出").expect("org running cost sentence");
+    let sentence = rest.split('。').next().unwrap();
+    assert!(sentence.contains("比年初预算数增加") && !sentence.contains("上年无此项支出") && !sentence.contains('%'), "{sentence}");
+}
+
+/// `check --list-rules` lists every rule ID the source can emit.
+#[test]
+fn every_emitted_rule_is_listed() {
+    let listed = gongkai::check::list_rules();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(repo().join("src")).unwrap().chain(std::fs::read_dir(repo().join("src/typeset")).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // String literals shaped like rule IDs: "X-8", "T03-3", "L-UNKNOWN-KEY".
+        for lit in text.split('"').skip(1).step_by(2) {
+            let shaped = lit.split_once('-').is_some_and(|(a, b)| {
+                !a.is_empty()
+                    && a.len() <= 3
+                    && a.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                    && !b.is_empty()
+                    && b.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            });
+            if shaped && !listed.lines().any(|l| l.split_whitespace().next() == Some(lit)) {
+                missing.push(format!("{lit} ({})", path.display()));
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "rules emitted but not in check::RULES: {missing:?}");
 }

@@ -276,3 +276,37 @@ fn huaihua_001_eleven_project_tables() {
     // Each table's 总分 is computed: 001 left it blank in tables 2–11 (§3.7 #22).
     assert_eq!(t.matches("总分100").count(), 11, "every corrected table totals 100 分值");
 }
+
+/// Every kind of computed paragraph renders from a sample unit's data (a
+/// kind listed in `COMPUTED_KINDS` but not handled would panic here), and an
+/// unknown kind is refused when the file is loaded, at its line, with the
+/// nearest kind suggested — it never reaches a document.
+#[test]
+fn every_computed_kind_renders_and_unknown_kinds_are_refused_at_load() {
+    use gongkai::model::{COMPUTED_KINDS, ComputedKey, Content};
+    let data = gongkai::load::UnitYear::find(&repo().join("data/湖南省就业服务中心"), 2023).load().unwrap();
+    let mut p = data.performance.clone().unwrap();
+    let e = gongkai::evaluate::evaluate(&data.unit, &p, data.final_accounts.as_ref(), None);
+    let kinds: Vec<String> =
+        COMPUTED_KINDS.iter().map(|k| k.to_string()).chain(p.funds.iter().map(|f| format!("fund:{}", f.name))).collect();
+    for kind in kinds {
+        let mut r = p.reports[0].clone();
+        r.intro = vec![Content::Computed { computed: ComputedKey::try_from(kind.clone()).unwrap() }];
+        let view = gongkai::evaluate::report_view(&data.unit, &p, &e, &r, false);
+        assert!(!format!("{:?}", view.blocks).contains("未知"), "{kind}");
+    }
+    p.reports.clear();
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("data/蓝山县就业服务中心"), &dir.path().join("蓝山"));
+    let file = dir.path().join("蓝山/2023/绩效自评.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let (before, _) = text.split_once("computed: special_fund_budget").expect("sample has special_fund_budget");
+    let line = before.lines().count();
+    std::fs::write(&file, text.replacen("computed: special_fund_budget", "computed: special_fund_budgt", 1)).unwrap();
+    let outcomes = check(&[dir.path().join("蓝山")]);
+    let d = outcomes[0].diagnostics.iter().find(|d| d.message.contains("未知的计算段落")).expect("refused");
+    assert_eq!((d.rule, d.severity), ("L-VALUE", Severity::Error));
+    assert_eq!(d.line as usize, line, "{d:?}");
+    assert!(d.message.contains("是否想写“special_fund_budget”"), "{}", d.message);
+}

@@ -139,13 +139,106 @@ pub struct Section {
 }
 
 /// A paragraph of free text, or a block computed from the data.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Content {
     /// 自由撰写的段落。
     Text(String),
     /// 计算段落，如 {computed: basic_expenditure}。
-    Computed { computed: String },
+    Computed { computed: ComputedKey },
+}
+
+/// By hand rather than `#[serde(untagged)]`, which would replace an unknown
+/// `computed:` kind's message (and its position) with "did not match any variant".
+impl<'de> Deserialize<'de> for Content {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Content;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("一段文字，或 {computed: 计算段落种类}")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Content, E> {
+                Ok(Content::Text(s.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Content, A::Error> {
+                let mut computed = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "computed" || computed.is_some() {
+                        return Err(serde::de::Error::unknown_field(&key, &["computed"]));
+                    }
+                    computed = Some(map.next_value::<ComputedKey>()?);
+                }
+                computed.map(|computed| Content::Computed { computed }).ok_or_else(|| serde::de::Error::missing_field("computed"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The computed paragraphs a report can ask for; `fund:<名称>` names one
+/// fund of `numbers.funds`.
+pub const COMPUTED_KINDS: &[&str] = &[
+    "staff",
+    "basic_expenditure",
+    "basic_by_econ",
+    "project_by_econ",
+    "three_public",
+    "three_public_table",
+    "project_expenditure",
+    "project_list",
+    "special_fund_budget",
+    "special_fund_actual",
+    "special_fund_spending",
+    "funds",
+    "score",
+    "project_sources",
+    "project_arrival",
+    "project_usage",
+];
+
+/// The `computed:` key of a paragraph, refused at load time (with the file
+/// position) unless it is one of [`COMPUTED_KINDS`] or `fund:<名称>`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ComputedKey(String);
+
+impl ComputedKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ComputedKey {
+    type Error = String;
+    fn try_from(key: String) -> Result<Self, String> {
+        if COMPUTED_KINDS.contains(&key.as_str()) || key.strip_prefix("fund:").is_some_and(|n| !n.trim().is_empty()) {
+            return Ok(ComputedKey(key));
+        }
+        let near = COMPUTED_KINDS
+            .iter()
+            .map(|k| (strsim::jaro_winkler(&key, k), *k))
+            .filter(|(s, _)| *s > 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| format!("，是否想写“{k}”？"))
+            .unwrap_or_default();
+        Err(format!(
+            "未知的计算段落“{key}”{near}（可用：{}，或 fund:<资金名称>）",
+            COMPUTED_KINDS.join("、")
+        ))
+    }
+}
+
+impl schemars::JsonSchema for ComputedKey {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ComputedKey".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "计算段落的种类，或 fund:<资金名称>",
+            "anyOf": [{"enum": COMPUTED_KINDS}, {"type": "string", "pattern": "^fund:.+"}]
+        })
+    }
 }
 
 /// Figures the report sentences need that the 决算 data does not hold.

@@ -24,7 +24,7 @@ pub struct TableSpec {
 pub struct SectionSpec {
     /// Which block of sentences this section prints (see README, “第三部分的段落”).
     pub key: String,
-    /// 标题（不含编号；编号按位置自动生成）。
+    /// 标题（不含编号；编号按位置自动生成；“{year}”代入文件的年度）。
     pub title: String,
     /// 子节（（一）（二）…）。
     #[serde(default)]
