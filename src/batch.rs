@@ -327,6 +327,9 @@ impl Session {
         // 审核 first, for every document of the unit-year.
         let year_dir = uy.dir.join(uy.year.to_string());
         let fa_file = year_dir.join(load::FINAL_ACCOUNTS_FILE);
+        for file in [uy.dir.join(load::UNIT_FILE), fa_file.clone(), year_dir.join(load::PERFORMANCE_FILE)] {
+            out.diagnostics.extend(crate::check::placeholders(&file));
+        }
         let derived = data.final_accounts.as_ref().map(|fa| derive(fa, profile, cat));
         let mut prev = PreviousFigures::default();
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {

@@ -92,6 +92,7 @@ pub const RULES: &[Rule] = &[
         id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
     },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
+    Rule { id: "N-TODO", severity: Error, description: "还有“【待填写：…】”占位文字（gongkai new 生成的模板）" },
     Rule { id: "N-ECON", severity: Error, description: "绩效报告中按经济分类各项之和 = 对应的实际数（只差尾数 0.01 时为警告）" },
     Rule { id: "P-1", severity: Error, description: "绩效自评表：分值合计（预算执行 10 + 各指标）= 100" },
     Rule { id: "P-2", severity: Error, description: "绩效自评表：各一级指标下二级指标分值之和 = 规定权重" },
@@ -466,4 +467,29 @@ pub fn list_rules() -> String {
         s += &format!("{:<16} {:<4} {}\n", r.id, r.severity.zh(), r.description);
     }
     s
+}
+
+/// The marker `gongkai new` puts where text must be written.
+pub const PLACEHOLDER: &str = "【待填写";
+
+/// N-TODO: every placeholder still in a data file (outside comments), at its
+/// line and column, so that a template never prints as a public document.
+pub fn placeholders(file: &Path) -> Vec<Diagnostic> {
+    let Ok(text) = std::fs::read_to_string(file) else { return vec![] };
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let comment = if line.trim_start().starts_with('#') { 0 } else { line.find(" #").unwrap_or(line.len()) };
+        for (at, _) in line.match_indices(PLACEHOLDER).filter(|(at, _)| *at < comment) {
+            let rest = &line[at..];
+            let shown = rest.find('】').map(|end| &rest[..end + '】'.len_utf8()]).unwrap_or(rest);
+            out.push(Diagnostic::new(
+                "N-TODO",
+                Error,
+                file,
+                Loc { line: i as u32 + 1, column: line[..at].chars().count() as u32 + 1 },
+                format!("还没有填写：{shown}"),
+            ));
+        }
+    }
+    out
 }

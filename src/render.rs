@@ -72,6 +72,36 @@ impl tera::Filter for TypstStr {
     }
 }
 
+/// A user's phrase placed inside a template's sentence (“主要是因为{{ x | clause }}。”):
+/// the sentence's own punctuation and lead-in are the template's, so the
+/// phrase's trailing punctuation and a repeated lead-in are dropped —
+/// otherwise “减少。” prints as “减少。。” and “主要是因为减少” as
+/// “主要是因为主要是因为减少”.
+pub fn clause(s: &str) -> String {
+    const LEAD_INS: &[&str] = &["主要是因为", "主要原因是：", "主要原因是", "主要是由于", "原因是：", "原因是"];
+    const TRAILING: &[char] = &['。', '；', ';', '，', ',', '、', '.', '！', '!', '：', ':'];
+    let mut t = s.trim();
+    for lead in LEAD_INS {
+        if let Some(rest) = t.strip_prefix(lead) {
+            t = rest.trim_start();
+            break;
+        }
+    }
+    t.trim_end_matches(|c: char| TRAILING.contains(&c) || c.is_whitespace()).to_string()
+}
+
+/// The `clause` filter (see [`clause`]); its result is escaped like any value.
+struct Clause;
+
+impl tera::Filter for Clause {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        match value {
+            Value::String(s) => Ok(Value::String(clause(s))),
+            other => Ok(other.clone()),
+        }
+    }
+}
+
 /// The Tera environment, built once per process from the template set.
 pub struct Renderer {
     tera: Tera,
@@ -85,6 +115,7 @@ impl Renderer {
         tera.autoescape_on(vec![".typ.tera", ".tera"]);
         tera.set_escape_fn(escape_markup);
         tera.register_filter("typst_str", TypstStr);
+        tera.register_filter("clause", Clause);
         Ok(Renderer { tera })
     }
 
@@ -707,7 +738,13 @@ pub fn final_accounts_view(
                 .enumerate()
                 .map(|(i, d)| (format!("（{}）", zh_number(i + 1)), d.clone()))
                 .collect(),
-            internal_departments: unit.internal_departments.join("、"),
+            internal_departments: unit
+                .internal_departments
+                .iter()
+                .map(|d| clause(d))
+                .filter(|d| !d.is_empty())
+                .collect::<Vec<_>>()
+                .join("、"),
             budget_units: unit.budget_units.join("、"),
         },
         year: y,
@@ -756,6 +793,16 @@ pub fn final_accounts_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clauses_lose_their_own_punctuation_and_repeated_lead_in() {
+        assert_eq!(clause("主要是因为人员经费减少。"), "人员经费减少");
+        assert_eq!(clause(" 办公经费增加；。 "), "办公经费增加");
+        assert_eq!(clause("主要原因是：严格执行预算"), "严格执行预算");
+        // Punctuation inside the phrase is the user's.
+        assert_eq!(clause("人员减少，公用经费压减"), "人员减少，公用经费压减");
+        assert_eq!(clause("。"), "");
+    }
 
     #[test]
     fn markup_escaping_covers_every_special() {

@@ -23,7 +23,14 @@ pub fn human(d: &Diagnostic) -> String {
         let num = d.line.to_string();
         let pad = " ".repeat(num.len());
         let col = (d.column as usize).saturating_sub(1);
-        let value_len = line.chars().skip(col).take_while(|c| !c.is_whitespace() && *c != '#').count().max(1);
+        // Display columns: a CJK character takes two carets.
+        let value_len = line
+            .chars()
+            .skip(col)
+            .take_while(|c| !c.is_whitespace() && *c != '#')
+            .map(|c| if is_wide(c) { 2 } else { 1 })
+            .sum::<usize>()
+            .max(1);
         let indent: String = line
             .chars()
             .take(col)

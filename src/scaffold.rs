@@ -39,16 +39,17 @@ pub fn new_unit(data: &Path, name: &str, year: u16, profile: &str) -> Result<Vec
     let unit = format!(
         r#"# yaml-language-server: $schema=../schema/单位.schema.json
 # {name} 的稳定信息（各年度共用）。带“#”的行是说明，可删除。
+# 【待填写：…】处在填好之前，审核报错 N-TODO，不会生成文件。
 name: "{name}"
 # short_name: 简称（001 式标题使用，可省略）
-region: 区划，如“某某县”
-supervising_department: 主管部门
+region: 【待填写：区划，如“某某县”】
+supervising_department: 【待填写：主管部门】
 profile: {profile}            # 版式方案：data/profiles/ 下的文件名
-duties_intro: "{name}……主要职责是："
+duties_intro: "{name}【待填写：职能概述】主要职责是："
 duties:                       # 部门职责，每项一条，自动编号（一）（二）……
-  - 第一项职责。
+  - 【待填写：第一项职责】
 internal_departments:         # 内设机构，自动以“、”连接
-  - 办公室
+  - 【待填写：内设机构】
 budget_units:                 # 决算单位构成
   - "{name}本级"
 "#
@@ -68,7 +69,7 @@ expense:                      # 公开03表/公开05表 支出
     project: 0                # 项目支出（全部资金）
     fiscal_basic: 0           # 一般公共预算财政拨款基本支出
     fiscal_initial_budget: 0  # 年初预算数
-    reason: 严格执行预算       # 决算数与年初预算数差异的原因
+    reason: 【待填写：决算数与年初预算数差异的原因】
 basic_by_econ: {{}}             # 公开06表：经济分类款级编码 → 决算数，如 "30101": 56.38
 three_public:                 # 公开07表 “三公”经费
   budget: {{}}                  # abroad / car_purchase / car_running / reception
@@ -79,9 +80,9 @@ previous:                     # 上年数（仓库中有上年数据时可删除
   fiscal_expense: 0
   three_public: {{}}
 reasons:
-  total_change: 原因
-  fiscal_change: 原因
-  fiscal_expense_change: 原因
+  total_change: 【待填写：收支总计变动的原因】
+  fiscal_change: 【待填写：财政拨款收支变动的原因】
+  fiscal_expense_change: 【待填写：财政拨款支出变动的原因】
 "#
     );
     let unit_path = dir.join(UNIT_FILE);

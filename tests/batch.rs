@@ -398,3 +398,23 @@ fn every_emitted_rule_is_listed() {
     missing.dedup();
     assert!(missing.is_empty(), "rules emitted but not in check::RULES: {missing:?}");
 }
+
+/// A reason typed as a whole sentence (“主要是因为…。”) is not doubled by the
+/// sentence it is placed in; neither is a list item's trailing 、.
+#[test]
+fn typed_punctuation_and_lead_ins_are_not_doubled() {
+    let (dir, unit) = sample_root("标点");
+    edit(&unit.join("2023/决算.yaml"), "total_change: 人员经费和办公费用减少", "total_change: 主要是因为人员经费和办公费用减少。");
+    let unit_file = unit.join("单位.yaml");
+    let text = std::fs::read_to_string(&unit_file).unwrap();
+    let (_, after) = text.split_once("internal_departments:").unwrap();
+    let first_item = after.lines().find(|l| l.trim_start().starts_with("- ")).unwrap().to_string();
+    edit(&unit_file, &first_item, &format!("{first_item}、"));
+    let o = &build(&[unit], &dir.path().join("out"))[0];
+    assert!(o.ok(), "{:?}", o.failure);
+    let text = squash(&pdf_text(&pdf_of(o)));
+    assert!(text.contains("主要是因为人员经费和办公费用减少。"), "reason sentence");
+    for doubled in ["主要是因为主要是因为", "。。", "、、", "；。", "、。"] {
+        assert!(!text.contains(doubled), "{doubled} in the document");
+    }
+}

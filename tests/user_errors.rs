@@ -1,7 +1,7 @@
 //! Mistakes users make, as the real binary reports them: YAML syntax errors
 //! in Chinese with the line of the actual culprit, L-YEAR at the `year:`
-//! line, and `gongkai new` refusing bad names, years and profiles before it
-//! writes anything.
+//! line, `gongkai new` refusing bad names, years and profiles before it
+//! writes anything, and its template failing 审核 until it is filled in.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -154,4 +154,35 @@ fn new_refuses_an_existing_unit_folder() {
     assert!(out.contains("已存在，不会覆盖"), "{out}");
     assert_eq!(std::fs::read_to_string(year.join("决算.yaml")).unwrap(), "year: 2023\n", "left alone");
     assert!(!dir.path().join("data/测试单位/单位.yaml").exists());
+}
+
+/// The unit `gongkai new` writes does not pass 审核 until its placeholders
+/// are written over: each is an N-TODO error at its line, and nothing is built.
+#[test]
+fn a_new_unit_fails_until_its_placeholders_are_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let (code, text) = gongkai(&["new", "某某县就业服务中心", "--data", data.to_str().unwrap()], dir.path());
+    assert_eq!(code, 0, "{text}");
+    let out = dir.path().join("out");
+    let (code, text) = gongkai(&["build", "-o", out.to_str().unwrap(), data.to_str().unwrap()], dir.path());
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("N-TODO") && text.contains("还没有填写：【待填写：主管部门】"), "{text}");
+    assert!(text.contains("单位.yaml:"), "located: {text}");
+    assert!(!out.exists() || walk_pdfs(&out) == 0, "nothing built");
+}
+
+fn walk_pdfs(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() { walk_pdfs(&p) } else { usize::from(p.extension().is_some_and(|x| x == "pdf")) }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
