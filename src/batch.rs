@@ -335,7 +335,15 @@ impl Session {
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
             out.diagnostics.extend(check_final_accounts(&fa_file, fa, d, cat));
             match previous_figures(uy, fa, &fa_file, &self.shared_files) {
-                Ok(p) => prev = p,
+                Ok((p, notes)) => {
+                    let org_base = match profile.org_running_cost_base {
+                        crate::model::OrgRunningCostBase::InitialBudget => fa.org_running_cost_budget.map(|a| a.value),
+                        crate::model::OrgRunningCostBase::PreviousYear => p.org_running_cost,
+                    };
+                    out.diagnostics.extend(crate::check::check_reasons(&fa_file, fa, d, &p, org_base));
+                    prev = p;
+                    out.diagnostics.extend(notes);
+                }
                 Err(diags) => out.diagnostics.extend(diags),
             }
             if !fa.declared.stated.is_empty() {
@@ -397,9 +405,11 @@ impl Session {
                 Ok(p) => p,
                 Err(e) => return fail(out, Stage::Typeset, format!("{stem}：{e}")),
             };
-            out.pages += pdf.pages;
             match write_atomically(&dir.join(format!("{stem}.pdf")), &pdf.bytes) {
-                Ok(p) => out.written.push(p),
+                Ok(p) => {
+                    out.written.push(p);
+                    out.pages += pdf.pages;
+                }
                 Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
             }
         }
@@ -467,13 +477,14 @@ impl Session {
 
 /// Last year's figures: from the previous year's data file when it is in the
 /// repository, else from the `previous:` fields; a missing one is an error
-/// naming the value.
+/// naming the value. `previous:` values typed although last year's file is
+/// there are compared with it (N-PREV-STATED) rather than silently ignored.
 fn previous_figures(
     uy: &UnitYear,
     fa: &FinalAccounts,
     fa_file: &Path,
     shared: &SharedFiles,
-) -> Result<PreviousFigures, Vec<Diagnostic>> {
+) -> Result<(PreviousFigures, Vec<Diagnostic>), Vec<Diagnostic>> {
     let prev_file = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
     if prev_file.is_file() {
         let loaded = UnitYear::find(&uy.dir, uy.year - 1).load();
@@ -488,14 +499,64 @@ fn previous_figures(
             Err(e) => return Err(vec![from_load(&e)]),
         };
         let d = derive(pfa, &shared.0, &shared.1);
-        return Ok(PreviousFigures {
-            total: Some(d.grand_total),
-            fiscal_total: Some(d.fiscal_grand_total),
-            fiscal_expense: Some(d.fiscal.total[0]),
-            three_public: Some(d.three_public_actual),
-            org_running_cost: Some(d.org_running_cost),
-            source: prev_file.display().to_string(),
-        });
+        let mut notes = Vec::new();
+        if let Some(typed) = &fa.previous {
+            let tp = typed.three_public.as_ref().map(ThreePublicRow::from_items);
+            let pairs = [
+                (typed.total, d.grand_total, "previous.total（上年收、支总计）"),
+                (typed.fiscal_total, d.fiscal_grand_total, "previous.fiscal_total（上年财政拨款收、支总计）"),
+                (typed.fiscal_expense, d.fiscal.total[0], "previous.fiscal_expense（上年一般公共预算财政拨款支出）"),
+                (typed.org_running_cost, d.org_running_cost, "previous.org_running_cost（上年机关运行经费）"),
+            ];
+            for (typed, computed, what) in pairs {
+                if let Some(a) = typed
+                    && a.value != computed
+                {
+                    notes.push(
+                        Diagnostic::new(
+                            "N-PREV-STATED",
+                            Severity::Warning,
+                            fa_file,
+                            a.at,
+                            format!(
+                                "{what} 填写为 {}，按 {} 计算为 {}；以上年数据文件为准（这里的数可以删除）",
+                                a.value.as_entered(),
+                                prev_file.display(),
+                                computed.trimmed()
+                            ),
+                        )
+                        .with_values(computed.trimmed(), a.value.as_entered(), (a.value - computed).signed()),
+                    );
+                }
+            }
+            if let Some(tp) = tp
+                && tp.total != d.three_public_actual.total
+            {
+                notes.push(Diagnostic::new(
+                    "N-PREV-STATED",
+                    Severity::Warning,
+                    fa_file,
+                    Loc::default(),
+                    format!(
+                        "previous.three_public 合计 {}，按 {} 计算为 {}；以上年数据文件为准",
+                        tp.total.trimmed(),
+                        prev_file.display(),
+                        d.three_public_actual.total.trimmed()
+                    ),
+                ));
+            }
+        }
+        return Ok((
+            PreviousFigures {
+                total: Some(d.grand_total),
+                fiscal_total: Some(d.fiscal_grand_total),
+                fiscal_expense: Some(d.fiscal.total[0]),
+                three_public: Some(d.three_public_actual),
+                org_running_cost: Some(d.org_running_cost),
+                source: prev_file.display().to_string(),
+            },
+            notes,
+        ));
     }
     let p = fa.previous.clone().unwrap_or_default();
     let mut missing = Vec::new();
@@ -517,7 +578,7 @@ fn previous_figures(
         missing.push("previous.three_public（上年“三公”经费决算数）".into());
     }
     if missing.is_empty() {
-        Ok(figures)
+        Ok((figures, vec![]))
     } else {
         Err(vec![Diagnostic::new(
             "N-PREV",

@@ -92,6 +92,7 @@ pub const RULES: &[Rule] = &[
         id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
     },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
+    Rule { id: "N-PREV-STATED", severity: Warning, description: "previous: 中填写的上年数与仓库中上年数据文件计算的不同（以数据文件为准）" },
     Rule { id: "N-TODO", severity: Error, description: "还有“【待填写：…】”占位文字（gongkai new 生成的模板）" },
     Rule { id: "N-ECON", severity: Error, description: "绩效报告中按经济分类各项之和 = 对应的实际数（只差尾数 0.01 时为警告）" },
     Rule { id: "P-1", severity: Error, description: "绩效自评表：分值合计（预算执行 10 + 各指标）= 100" },
@@ -428,10 +429,10 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         );
     }
 
-    // Reasons the sentences need.
+    // Reasons the sentences need: 决算数 differs from 年初预算数.
     for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
-        let has_fiscal = !(val(&r.fiscal_basic) + val(&r.fiscal_project) + val(&r.fiscal_initial_budget)).is_zero();
-        if has_fiscal && r.reason.as_deref().unwrap_or("").trim().is_empty() {
+        let actual = val(&r.fiscal_basic) + val(&r.fiscal_project);
+        if actual != val(&r.fiscal_initial_budget) && r.reason.as_deref().unwrap_or("").trim().is_empty() {
             c.push(
                 "N-REASON",
                 r.code.at,
@@ -490,6 +491,55 @@ pub fn placeholders(file: &Path) -> Vec<Diagnostic> {
                 format!("还没有填写：{shown}"),
             ));
         }
+    }
+    out
+}
+
+/// N-REASON for the year-over-year sentences: a figure that changed needs
+/// its reason (the sentence would otherwise stop at the number), and a
+/// 公务接待费 needs the receptions it paid for.
+pub fn check_reasons(
+    file: &Path,
+    fa: &FinalAccounts,
+    d: &Derived,
+    prev: &crate::derive::PreviousFigures,
+    org_base: Option<Money>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let r = &fa.reasons;
+    let changes = [
+        (prev.total, d.grand_total, &r.total_change, "reasons.total_change", "收、支总计"),
+        (prev.fiscal_total, d.fiscal_grand_total, &r.fiscal_change, "reasons.fiscal_change", "财政拨款收、支总计"),
+        (prev.fiscal_expense, d.fiscal.total[0], &r.fiscal_expense_change, "reasons.fiscal_expense_change", "财政拨款支出"),
+        (org_base, d.org_running_cost, &r.org_running_cost, "reasons.org_running_cost", "机关运行经费"),
+    ];
+    for (before, now, reason, key, what) in changes {
+        if let Some(before) = before
+            && before != now
+            && blank(reason)
+        {
+            out.push(Diagnostic::new(
+                "N-REASON",
+                Warning,
+                file,
+                Loc::default(),
+                format!("{what}由 {} 变为 {}，缺少 {key}（增减原因）", before.trimmed(), now.trimmed()),
+            ));
+        }
+    }
+    let tp = &fa.three_public;
+    if let Some(a) = tp.actual.reception
+        && !a.value.is_zero()
+        && tp.reception_groups == 0
+    {
+        out.push(Diagnostic::new(
+            "N-REASON",
+            Warning,
+            file,
+            a.at,
+            format!("公务接待费 {} 万元，但 three_public.reception_groups（接待团组数）为 0", a.value.as_entered()),
+        ));
     }
     out
 }

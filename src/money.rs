@@ -240,12 +240,20 @@ impl Ratio {
     }
 
     /// The percentage rounded half-up to `decimals` places, trailing zeros
-    /// removed (`42.05`, `100`, `0`), without the `%` sign.
+    /// removed (`42.05`, `100`, `0`), without the `%` sign. A share that is
+    /// not zero but rounds to zero prints as `不足0.01` (or `不足1` with no
+    /// decimals): “占基本支出0%” next to a non-zero amount would be false.
     pub fn percent(self, decimals: u32) -> String {
         let p = (self.0 * Decimal::ONE_HUNDRED)
             .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
             .normalize();
-        if p.is_zero() { "0".into() } else { p.to_string() }
+        if !p.is_zero() {
+            p.to_string()
+        } else if self.0.is_zero() {
+            "0".into()
+        } else {
+            format!("不足{}", Decimal::new(1, decimals))
+        }
     }
 
     /// The percentage rounded half-up with exactly `decimals` places.
@@ -264,6 +272,15 @@ impl Ratio {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiny_shares_do_not_print_as_zero() {
+        let r = |a: &str, b: &str| Ratio::of(Money::parse(a).unwrap(), Money::parse(b).unwrap()).unwrap();
+        assert_eq!(r("0.28", "18307.38").percent(2), "不足0.01");
+        assert_eq!(r("0.28", "18307.38").percent(0), "不足1");
+        assert_eq!(r("0", "5").percent(2), "0");
+        assert_eq!(r("1", "3").percent(2), "33.33");
+    }
 
     #[test]
     fn parses_exactly_what_was_written() {

@@ -418,3 +418,40 @@ fn typed_punctuation_and_lead_ins_are_not_doubled() {
         assert!(!text.contains(doubled), "{doubled} in the document");
     }
 }
+
+/// `previous:` figures typed although last year's data file is in the
+/// repository are compared with it, not silently ignored.
+#[test]
+fn typed_previous_figures_are_checked_against_last_years_file() {
+    let (dir, unit) = sample_root("上年");
+    let last = unit.join("2022/决算.yaml");
+    std::fs::create_dir_all(last.parent().unwrap()).unwrap();
+    let text = std::fs::read_to_string(unit.join("2023/决算.yaml")).unwrap();
+    std::fs::write(&last, text.replacen("year: 2023", "year: 2022", 1)).unwrap();
+    let outcomes = check(&[unit.join("2023")]);
+    let o = outcomes.iter().find(|o| o.year == 2023).unwrap();
+    let notes: Vec<_> = o.diagnostics.iter().filter(|d| d.rule == "N-PREV-STATED").collect();
+    // 2022 is a copy of 2023: its total is 385.28, not the typed 412.58.
+    let total = notes.iter().find(|d| d.message.starts_with("previous.total")).expect("previous.total compared");
+    assert_eq!((total.expected.as_deref(), total.actual.as_deref()), (Some("385.28"), Some("412.58")));
+    assert_eq!(total.severity, gongkai::diagnostic::Severity::Warning);
+    assert!(total.line > 0, "located at the typed value");
+    drop(dir);
+}
+
+/// A figure that changed needs its reason; a 公务接待费 needs its receptions.
+#[test]
+fn missing_reasons_for_changed_figures_are_reported() {
+    let (dir, unit) = sample_root("原因");
+    let fa = unit.join("2023/决算.yaml");
+    edit(&fa, "total_change: 人员经费和办公费用减少", "total_change: \"\"");
+    let text = std::fs::read_to_string(&fa).unwrap();
+    let groups = text.lines().find(|l| l.trim_start().starts_with("reception_groups:")).unwrap().to_string();
+    edit(&fa, &groups, &groups.replace(groups.trim_start(), "reception_groups: 0"));
+    let o = &check(&[dir.path().join("data")])[0];
+    let reasons: Vec<&str> =
+        o.diagnostics.iter().filter(|d| d.rule == "N-REASON").map(|d| d.message.as_str()).collect();
+    assert!(reasons.iter().any(|m| m.contains("reasons.total_change") && m.contains("412.58")), "{reasons:?}");
+    assert!(reasons.iter().any(|m| m.contains("reception_groups")), "{reasons:?}");
+    assert_eq!(reasons.len(), 2, "nothing else is missing: {reasons:?}");
+}
