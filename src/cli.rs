@@ -35,7 +35,7 @@ pub struct Common {
     /// 并行线程数（默认每个 CPU 核一个）。
     #[arg(short = 'j', long, default_value_t = 0)]
     pub jobs: usize,
-    /// 不显示进度和成功行，只显示问题和摘要。
+    /// 不显示进度和成功行，只显示问题和一行摘要。
     #[arg(short, long)]
     pub quiet: bool,
     /// 只处理第 K 份（共 N 份，如 2/4），用于把一批单位分给多台机器。
@@ -63,7 +63,7 @@ pub struct BuildArgs {
     /// 同时在 PDF 旁写出生成的 Typst 源文件（.typ）。
     #[arg(long)]
     pub typst: bool,
-    /// 审核未通过也生成，每页标注「未通过审核」。
+    /// 审核未通过也生成，每页标注「未通过审核」；该单位年度仍算失败（退出码 1）。
     #[arg(long)]
     pub draft: bool,
     /// 输入未改动的单位年度也重新生成。
