@@ -43,12 +43,13 @@ pub const RULES: &[Rule] = &[
     Rule { id: "L-NO-YEAR", severity: Error, description: "单位文件夹中没有任何年度数据" },
     Rule { id: "L-PROFILE", severity: Error, description: "找不到或无法读取版式方案 / 分类目录" },
     Rule {
-        id: "C-CODE-UNKNOWN", severity: Warning, description: "功能分类编码不在本年度分类目录中（请补充名称）"
+        id: "C-CODE-UNKNOWN", severity: Error, description: "功能分类编码不在本年度分类目录中，也没有写 name:（否则表中没有科目名称）"
     },
     Rule { id: "C-CODE-DUPLICATE", severity: Error, description: "同一科目编码在一张表中出现多次" },
     Rule {
         id: "C-ECON-CODE", severity: Error, description: "公开06表 经济分类编码不在固定行列表中，或填了类级编码"
     },
+    Rule { id: "C-CATALOGUE-YEAR", severity: Warning, description: "没有本年度的分类目录，使用了其他年度的" },
     Rule { id: "C-NEGATIVE", severity: Error, description: "表内金额不应为负数" },
     Rule { id: "T02-1", severity: Error, description: "公开02表 每行：本年收入合计 = 各项收入之和" },
     Rule {
@@ -145,6 +146,16 @@ impl Ctx<'_> {
 pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &Catalogue) -> Vec<Diagnostic> {
     let mut c = Ctx { file, out: Vec::new() };
 
+    if cat.func.year != fa.year {
+        c.push(
+            "C-CATALOGUE-YEAR",
+            Loc::default(),
+            format!(
+                "没有 {} 年的功能分类目录，使用的是 {} 年的；若科目有调整，请复制为 data/catalogue/功能分类-{}.yaml 并更正",
+                fa.year, cat.func.year, fa.year
+            ),
+        );
+    }
     for code in &d.unknown_codes {
         c.push(
             "C-CODE-UNKNOWN",

@@ -41,7 +41,7 @@ impl fmt::Display for MoneyError {
             MoneyError::BadThousands(s) => {
                 write!(f, "金额“{s}”的千分位逗号位置不对；请去掉逗号（例如 1540.70）或每三位一个逗号（1,540.70）")
             }
-            MoneyError::NotANumber(s) => write!(f, "“{s}”不是金额；应为数字，例如 385.28"),
+            MoneyError::NotANumber(s) => write!(f, "“{s}”不是数字：这里应填金额或分值，例如 385.28"),
         }
     }
 }

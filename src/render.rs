@@ -72,7 +72,7 @@ impl tera::Filter for TypstStr {
     }
 }
 
-/// A user's phrase placed inside a template's sentence (“主要是因为{{ x | clause }}。”):
+/// A user's phrase placed inside a template's sentence (“主要是因为{原因}。”):
 /// the sentence's own punctuation and lead-in are the template's, so the
 /// phrase's trailing punctuation and a repeated lead-in are dropped —
 /// otherwise “减少。” prints as “减少。。” and “主要是因为减少” as
@@ -90,18 +90,6 @@ pub fn clause(s: &str) -> String {
     t.trim_end_matches(|c: char| TRAILING.contains(&c) || c.is_whitespace()).to_string()
 }
 
-/// The `clause` filter (see [`clause`]); its result is escaped like any value.
-struct Clause;
-
-impl tera::Filter for Clause {
-    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-        match value {
-            Value::String(s) => Ok(Value::String(clause(s))),
-            other => Ok(other.clone()),
-        }
-    }
-}
-
 /// The Tera environment, built once per process from the template set.
 pub struct Renderer {
     tera: Tera,
@@ -115,7 +103,6 @@ impl Renderer {
         tera.autoescape_on(vec![".typ.tera", ".tera"]);
         tera.set_escape_fn(escape_markup);
         tera.register_filter("typst_str", TypstStr);
-        tera.register_filter("clause", Clause);
         Ok(Renderer { tera })
     }
 
@@ -548,7 +535,7 @@ pub fn final_accounts_view(
             actual: f.text(it.actual),
             pct: f.pct(it.actual, it.initial_budget),
             cmp: cmp_word(it.actual, it.initial_budget),
-            reason: it.reason.clone().unwrap_or_default(),
+            reason: it.reason.as_deref().map(clause).unwrap_or_default(),
         })
         .collect();
 
@@ -581,8 +568,8 @@ pub fn final_accounts_view(
         pct: f.pct(act, bud),
         cmp: cmp_word(act, bud),
         change: before.map(|p| f.change(act, p)),
-        vs_budget: r.vs_budget.clone().unwrap_or_default(),
-        vs_previous: r.vs_previous.clone().unwrap_or_default(),
+        vs_budget: r.vs_budget.as_deref().map(clause).unwrap_or_default(),
+        vs_previous: r.vs_previous.as_deref().map(clause).unwrap_or_default(),
         share: f.pct(act, a.total),
     };
     let tp_view = ThreePublicNarrative {
@@ -649,8 +636,8 @@ pub fn final_accounts_view(
         ("fiscal_expense_change", &fa.reasons.fiscal_expense_change),
         ("org_running_cost", &fa.reasons.org_running_cost),
     ] {
-        if let Some(r) = r {
-            reasons.insert(k.to_string(), r.clone());
+        if let Some(r) = r.as_deref().map(clause).filter(|r| !r.is_empty()) {
+            reasons.insert(k.to_string(), r);
         }
     }
 

@@ -283,7 +283,8 @@ fn negative_amounts_and_unknown_codes() {
     let neg = o.diagnostics.iter().find(|d| d.rule == "C-NEGATIVE").expect("C-NEGATIVE");
     assert!(neg.message.contains("-223.28") && neg.line > 0, "{neg:?}");
     let unknown = o.diagnostics.iter().find(|d| d.rule == "C-CODE-UNKNOWN").expect("C-CODE-UNKNOWN");
-    assert_eq!(unknown.severity, gongkai::diagnostic::Severity::Warning);
+    // An error: the table would have no name to print for it.
+    assert_eq!(unknown.severity, gongkai::diagnostic::Severity::Error);
     assert!(unknown.message.contains("2089998") && unknown.message.contains("name:"), "{}", unknown.message);
 }
 
@@ -436,6 +437,9 @@ fn typed_previous_figures_are_checked_against_last_years_file() {
     assert_eq!((total.expected.as_deref(), total.actual.as_deref()), (Some("385.28"), Some("412.58")));
     assert_eq!(total.severity, gongkai::diagnostic::Severity::Warning);
     assert!(total.line > 0, "located at the typed value");
+    // 2022 has no catalogue of its own: the 2023 one is used, and said so.
+    let o = &check(&[unit.join("2022")])[0];
+    assert!(o.diagnostics.iter().any(|d| d.rule == "C-CATALOGUE-YEAR" && d.message.contains("功能分类-2022.yaml")), "{:?}", o.diagnostics);
     drop(dir);
 }
 
