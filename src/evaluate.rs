@@ -255,29 +255,19 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             + val(&o.by_income.other);
         let by_expense = val(&o.by_expense.basic) + val(&o.by_expense.project);
         let at = o.funds.initial.map(|a| a.at).unwrap_or_default();
-        if !by_income.is_zero() && by_income != init {
-            with_values.push(
-                Diagnostic::new(
-                    "P-9",
-                    Severity::Error,
-                    file,
-                    at,
-                    format!("{}：年初预算数 {} ≠ 按收入性质分之和 {}", o.title, init.as_entered(), by_income.trimmed()),
-                )
-                .with_values(by_income.trimmed(), init.as_entered(), (init - by_income).signed()),
-            );
-        }
-        if !by_expense.is_zero() && by_expense != init {
-            with_values.push(
-                Diagnostic::new(
-                    "P-9",
-                    Severity::Error,
-                    file,
-                    at,
-                    format!("{}：年初预算数 {} ≠ 按支出性质分之和 {}", o.title, init.as_entered(), by_expense.trimmed()),
-                )
-                .with_values(by_expense.trimmed(), init.as_entered(), (init - by_expense).signed()),
-            );
+        for (sum, nature) in [(by_income, "收入"), (by_expense, "支出")] {
+            if !sum.is_zero() && sum != init {
+                with_values.push(
+                    Diagnostic::new(
+                        "P-9",
+                        Severity::Error,
+                        file,
+                        at,
+                        format!("{}：年初预算数 {} ≠ 按{nature}性质分之和 {}", o.title, init.as_entered(), sum.trimmed()),
+                    )
+                    .with_values(sum.trimmed(), init.as_entered(), (init - sum).signed()),
+                );
+            }
         }
     }
     if let Some(b) = &p.basic_data {
