@@ -371,7 +371,18 @@ impl Session {
 
         let mut documents: Vec<(String, String, anyhow::Result<String>)> = Vec::new();
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
-            let view = final_accounts_view(unit, fa, profile, d, &prev, cat, errors > 0);
+            let mut view = final_accounts_view(unit, fa, profile, d, &prev, cat, errors > 0);
+            // 第五部分 附件 names the unit-year's 绩效自评 reports, published beside it.
+            if let Some(p) = &data.performance {
+                view.attachments = p
+                    .reports
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        format!("{}、{}", crate::derive::zh_number(i + 1), crate::evaluate::report_file_name(unit, uy.year, r))
+                    })
+                    .collect();
+            }
             documents.push((
                 format!("{}年度{}部门决算", uy.year, unit.name),
                 "部门决算".into(),

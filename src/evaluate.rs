@@ -492,13 +492,23 @@ fn pct(part: Money, whole: Money) -> Option<String> {
     Ratio::of(part, whole).map(|r| r.percent(2))
 }
 
+/// The name a report is published under (its PDF's name without `.pdf`):
+/// the report's `file_name`, with `{year}` and `{unit}` filled in, or the
+/// standard name for its kind.
+pub fn report_file_name(unit: &Unit, year: u16, r: &Report) -> String {
+    match &r.file_name {
+        Some(name) => name.replace("{year}", &year.to_string()).replace("{unit}", &unit.name),
+        None => match r.kind {
+            ReportKind::Overall => format!("{year}年度{}部门整体支出绩效自评报告", unit.name),
+            ReportKind::Project => format!("{year}年度{}项目支出绩效自评报告", unit.name),
+        },
+    }
+}
+
 /// Builds the view of one report of a unit-year.
 pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report, draft: bool) -> ReportView {
     let y = p.year;
-    let file_name = r.file_name.clone().unwrap_or_else(|| match r.kind {
-        ReportKind::Overall => format!("{y}年度{}部门整体支出绩效自评报告", unit.name),
-        ReportKind::Project => format!("{y}年度{}项目支出绩效自评报告", unit.name),
-    });
+    let file_name = report_file_name(unit, y, r);
     let mut blocks = Vec::new();
     for c in &r.intro {
         content(&mut blocks, c, unit, p, e);

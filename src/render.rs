@@ -194,6 +194,8 @@ pub struct TableView {
 /// authors; every number is already formatted per the profile.
 #[derive(Debug, Clone, Serialize)]
 pub struct FinalAccountsView {
+    /// 第五部分 附件: the unit-year's other documents, numbered (“一、…”).
+    pub attachments: Vec<String>,
     pub unit: UnitView,
     pub year: u16,
     pub prev_year: u16,
@@ -714,6 +716,7 @@ pub fn final_accounts_view(
         .collect();
 
     FinalAccountsView {
+        attachments: Vec::new(),
         unit: UnitView {
             name: unit.name.clone(),
             title_name: if profile.use_short_name { unit.short().to_string() } else { unit.name.clone() },

@@ -279,6 +279,8 @@ fn outline_and_parts_in_order() {
             "1、机关运行经费：是指各部门的公用经费",
             "2、“三公”经费：纳入财政预算管理的“三公”经费",
             "第五部分附件",
+            // The unit-year's 绩效自评 report, published beside it.
+            "一、2023年度蓝山县就业服务中心项目支出绩效评价报告。",
         ],
         "部门决算 outline",
     );

@@ -84,7 +84,7 @@ pub enum ReportKind {
 #[serde(deny_unknown_fields)]
 pub struct Report {
     pub kind: ReportKind,
-    /// 输出文件名（不含 .pdf）；缺省为“{年度}年度{单位}部门整体支出绩效自评报告”等。
+    /// 输出文件名（不含 .pdf），可用 {year}、{unit} 代入年度和单位名称；缺省为“{year}年度{unit}部门整体支出绩效自评报告”等。
     #[serde(default)]
     pub file_name: Option<String>,
     /// 标题，每行一项，如 ["2023年度湖南省就业服务中心整体支出", "绩效自评报告"]。
