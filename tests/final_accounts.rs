@@ -348,3 +348,26 @@ fn huaihua_sample_renders_with_cover_contents_and_its_table_order() {
         "怀化",
     );
 }
+
+/// 怀化's cover and 目录 carry no folio, the 目录 fits one page, and the
+/// body is numbered from 1 at 第一部分.
+#[test]
+fn front_matter_is_unnumbered_and_the_contents_fit_one_page() {
+    let out = tempfile::tempdir().unwrap();
+    let o = &build(&[repo().join("data/怀化市就业服务中心")], out.path())[0];
+    assert!(o.ok(), "{:?}", o.failure);
+    let pdf = pdf_of(o);
+    let page = |n: usize| {
+        let out = Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string(), "-enc", "UTF-8"])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        squash(&String::from_utf8(out.stdout).unwrap())
+    };
+    let (cover, contents, first) = (page(1), page(2), page(3));
+    assert!(cover.contains("部门决算") && !cover.contains('—'), "cover: {cover}");
+    assert!(contents.starts_with("目录") && contents.ends_with("第五部分附件"), "目录 on one page, no folio: {contents}");
+    assert!(first.starts_with("第一部分") && first.ends_with("—1—"), "first body page is 1");
+}
