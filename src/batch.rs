@@ -180,6 +180,13 @@ impl Session {
 
     /// Loads and processes every unit-year under `paths`.
     pub fn run(&self, paths: &[PathBuf], opts: &Options) -> Vec<Outcome> {
+        // “.” and “..” name no folder: resolve them, so that a unit built from
+        // inside its own folder still has a name and a data root.
+        let paths: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| if p.file_name().is_none() { p.canonicalize().unwrap_or_else(|_| p.clone()) } else { p.clone() })
+            .collect();
+        let paths = paths.as_slice();
         let (years, orphans) = load::load_units(paths);
         let mut outcomes: Vec<Outcome> = orphans
             .into_iter()
@@ -208,6 +215,7 @@ impl Session {
                     .components()
                     .next()
                     .and_then(|c| c.as_os_str().to_str())
+                    .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
                     .and_then(|y| y.parse::<u16>().ok())
                     .is_none_or(|y| y == uy.year),
                 Err(_) => uy.dir.starts_with(path),
@@ -400,6 +408,15 @@ impl Session {
             }
         }
         let engine = self.engine.as_ref().expect("rendering sessions have an engine");
+        // The record vouches for the files beside it: drop it before any of
+        // them is replaced, so a draft or a half-finished run is never taken
+        // for an up-to-date build of the same inputs later.
+        let record = dir.join(INPUTS_HASH_FILE);
+        if record.is_file()
+            && let Err(e) = std::fs::remove_file(&record)
+        {
+            return fail(out, Stage::Write, format!("无法删除 {}：{e}", record.display()));
+        }
         for (stem, kind, source) in documents {
             let source = match source {
                 Ok(s) => s,
@@ -447,11 +464,12 @@ impl Session {
 
     /// A content hash of everything a unit-year's documents depend on: its
     /// data files (and last year's), the shared profiles and catalogue of
-    /// its data root, the templates, the tool version and the output flags.
+    /// its data root, the templates, the tool version and source fingerprint, and the output flags.
     fn inputs_hash(&self, uy: &UnitYear, opts: &Options) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION"));
+        h.update(env!("GONGKAI_SOURCE_FINGERPRINT"));
         h.update(&self.templates_hash);
         h.update(format!("draft={} typst={}", opts.draft, opts.write_typst));
         let prev = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);

@@ -96,6 +96,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "N-PREV-STATED", severity: Warning, description: "previous: 中填写的上年数与仓库中上年数据文件计算的不同（以数据文件为准）" },
     Rule { id: "N-TODO", severity: Error, description: "还有“【待填写：…】”占位文字（gongkai new 生成的模板）" },
     Rule { id: "N-ECON", severity: Error, description: "绩效报告中按经济分类各项之和 = 对应的实际数（只差尾数 0.01 时为警告）" },
+    Rule { id: "P-FUND", severity: Error, description: "计算段落 fund:<名称> 指向的基金在 funds: 中不存在" },
     Rule { id: "P-1", severity: Error, description: "绩效自评表：分值合计（预算执行 10 + 各指标）= 100" },
     Rule { id: "P-2", severity: Error, description: "绩效自评表：各一级指标下二级指标分值之和 = 规定权重" },
     Rule { id: "P-4", severity: Error, description: "绩效自评表：得分不超过分值" },
@@ -151,7 +152,7 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
             "C-CATALOGUE-YEAR",
             Loc::default(),
             format!(
-                "没有 {} 年的功能分类目录，使用的是 {} 年的；若科目有调整，请复制为 data/catalogue/功能分类-{}.yaml 并更正",
+                "没有 {} 年的功能分类目录，使用的是 {} 年的；若科目有调整，请复制为数据目录下的 catalogue/功能分类-{}.yaml，并把其中的 year 改为本年度",
                 fa.year, cat.func.year, fa.year
             ),
         );
@@ -443,7 +444,7 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
     // Reasons the sentences need: 决算数 differs from 年初预算数.
     for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
         let actual = val(&r.fiscal_basic) + val(&r.fiscal_project);
-        if actual != val(&r.fiscal_initial_budget) && r.reason.as_deref().unwrap_or("").trim().is_empty() {
+        if actual != val(&r.fiscal_initial_budget) && crate::render::clause(r.reason.as_deref().unwrap_or("")).is_empty() {
             c.push(
                 "N-REASON",
                 r.code.at,
@@ -517,7 +518,8 @@ pub fn check_reasons(
     org_base: Option<Money>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    // Blank as printed: a reason of only punctuation or a lead-in prints nothing.
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| crate::render::clause(s).is_empty());
     let r = &fa.reasons;
     let changes = [
         (prev.total, d.grand_total, &r.total_change, "reasons.total_change", "收、支总计"),

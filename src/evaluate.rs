@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::derive::{Derived, ThreePublicRow, zh_number};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Amount, Content, EconItem, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc, NamedAmount,
+    Amount, ComputedKey, Content, EconItem, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc,
+    NamedAmount,
     PerformanceFile, Report, ReportKind, Section, ThreeColumns, Unit, val,
 };
 use crate::money::{Money, Ratio};
@@ -245,6 +246,23 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                 ),
             ),
             _ => {}
+        }
+    }
+    // A fund paragraph must name one of `funds:` (it would print a note).
+    for r in &p.reports {
+        for name in r.computed_keys().into_iter().filter_map(ComputedKey::fund) {
+            if !p.funds.iter().any(|f| f.name == name) {
+                let known: Vec<&str> = p.funds.iter().map(|f| f.name.as_str()).collect();
+                push(
+                    "P-FUND",
+                    Severity::Error,
+                    Loc::default(),
+                    format!(
+                        "计算段落 fund:{name} 找不到名为“{name}”的基金（funds: 中有：{}）",
+                        if known.is_empty() { "无".to_string() } else { known.join("、") }
+                    ),
+                );
+            }
         }
     }
     if let Some(o) = &p.overall {

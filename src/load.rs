@@ -383,7 +383,10 @@ fn culprit<'t>(text: &'t str, at: Loc, msg: &str) -> (Loc, Option<&'t str>) {
             return located(b, col);
         }
     }
-    let after = after.filter(|_| msg.contains("tab"));
+    // Neighbouring lines only when the parser speaks of a tab: a tab inside
+    // a block scalar above is legal and must not take the blame.
+    let about_tab = msg.contains("tab");
+    let (before, after) = (before.filter(|_| about_tab), after.filter(|_| about_tab));
     for i in [Some(n - 1), before, after].into_iter().flatten() {
         if let Some(col) = indent_tab(lines[i]) {
             return located(i, col);

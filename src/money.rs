@@ -116,12 +116,12 @@ impl Money {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
-    /// The value with trailing zeros removed (`270.90` → `270.9`, `162.00` → `162`).
     /// A difference (actual − expected) with its sign always shown: `+0.01`, `-3`.
     pub fn signed(self) -> String {
         if self.0.is_sign_positive() && !self.0.is_zero() { format!("+{}", self.trimmed()) } else { self.trimmed() }
     }
 
+    /// The value with trailing zeros removed (`270.90` → `270.9`, `162.00` → `162`).
     pub fn trimmed(self) -> String {
         let d = self.0.normalize();
         if d.is_zero() { "0".into() } else { d.to_string() }
@@ -243,16 +243,17 @@ impl Ratio {
     /// removed (`42.05`, `100`, `0`), without the `%` sign. A share that is
     /// not zero but rounds to zero prints as `不足0.01` (or `不足1` with no
     /// decimals): “占基本支出0%” next to a non-zero amount would be false.
+    /// A tiny negative ratio (a change) rounds to `0`.
     pub fn percent(self, decimals: u32) -> String {
         let p = (self.0 * Decimal::ONE_HUNDRED)
             .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
             .normalize();
         if !p.is_zero() {
             p.to_string()
-        } else if self.0.is_zero() {
-            "0".into()
-        } else {
+        } else if self.0.is_sign_positive() && !self.0.is_zero() {
             format!("不足{}", Decimal::new(1, decimals))
+        } else {
+            "0".into()
         }
     }
 
@@ -279,6 +280,7 @@ mod tests {
         assert_eq!(r("0.28", "18307.38").percent(2), "不足0.01");
         assert_eq!(r("0.28", "18307.38").percent(0), "不足1");
         assert_eq!(r("0", "5").percent(2), "0");
+        assert_eq!(r("-0.28", "18307.38").percent(2), "0");
         assert_eq!(r("1", "3").percent(2), "33.33");
     }
 

@@ -109,6 +109,10 @@ fn exit_codes_and_summary() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("审核：共 5 个单位年度，5 个成功，0 个失败") && out.contains("用时"), "{out}");
+    // “.” from inside a unit folder is that unit.
+    let (code, out, _) = gongkai(&["check", "."], &root.join("data/蓝山县就业服务中心"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("✓ 蓝山县就业服务中心 2023"), "{out}");
     // A folder with no unit in it is an error, not an empty success.
     let empty = tempfile::tempdir().unwrap();
     let (code, out, _) = gongkai(&["check", empty.path().to_str().unwrap()], &root);
@@ -439,7 +443,7 @@ fn typed_previous_figures_are_checked_against_last_years_file() {
     assert!(total.line > 0, "located at the typed value");
     // 2022 has no catalogue of its own: the 2023 one is used, and said so.
     let o = &check(&[unit.join("2022")])[0];
-    assert!(o.diagnostics.iter().any(|d| d.rule == "C-CATALOGUE-YEAR" && d.message.contains("功能分类-2022.yaml")), "{:?}", o.diagnostics);
+    assert!(o.diagnostics.iter().any(|d| d.rule == "C-CATALOGUE-YEAR" && d.message.contains("catalogue/功能分类-2022.yaml")), "{:?}", o.diagnostics);
     drop(dir);
 }
 
@@ -448,7 +452,8 @@ fn typed_previous_figures_are_checked_against_last_years_file() {
 fn missing_reasons_for_changed_figures_are_reported() {
     let (dir, unit) = sample_root("原因");
     let fa = unit.join("2023/决算.yaml");
-    edit(&fa, "total_change: 人员经费和办公费用减少", "total_change: \"\"");
+    // Blank as printed: only a lead-in and punctuation.
+    edit(&fa, "total_change: 人员经费和办公费用减少", "total_change: 主要是因为。");
     let text = std::fs::read_to_string(&fa).unwrap();
     let groups = text.lines().find(|l| l.trim_start().starts_with("reception_groups:")).unwrap().to_string();
     edit(&fa, &groups, &groups.replace(groups.trim_start(), "reception_groups: 0"));
@@ -458,4 +463,25 @@ fn missing_reasons_for_changed_figures_are_reported() {
     assert!(reasons.iter().any(|m| m.contains("reasons.total_change") && m.contains("412.58")), "{reasons:?}");
     assert!(reasons.iter().any(|m| m.contains("reception_groups")), "{reasons:?}");
     assert_eq!(reasons.len(), 2, "nothing else is missing: {reasons:?}");
+}
+
+/// A --draft run over a failing unit-year replaces the PDFs, so it must not
+/// leave behind a record that vouches for them: once the data is fixed
+/// again, the next build rebuilds instead of skipping to the draft.
+#[test]
+fn a_draft_never_passes_for_an_up_to_date_build() {
+    let (dir, unit) = sample_root("草稿");
+    let out = dir.path().join("out");
+    let s = gongkai::batch::Session::new(None, &[], true).unwrap();
+    let opts = gongkai::batch::Options::build(&out);
+    assert!(s.run(std::slice::from_ref(&unit), &opts)[0].ok());
+    let fa = unit.join("2023/决算.yaml");
+    let good = std::fs::read_to_string(&fa).unwrap();
+    edit(&fa, "other: 223.28", "other: -223.28");
+    let draft = s.run(std::slice::from_ref(&unit), &gongkai::batch::Options { draft: true, ..opts.clone() });
+    assert!(!draft[0].ok() && !draft[0].written.is_empty(), "the draft is written and fails");
+    std::fs::write(&fa, good).unwrap();
+    let again = s.run(&[unit], &opts);
+    assert!(!again[0].skipped && again[0].ok(), "rebuilt, not skipped to the draft");
+    assert!(!pdf_text(&pdf_of(&again[0])).contains("未通过审核"));
 }

@@ -310,3 +310,21 @@ fn every_computed_kind_renders_and_unknown_kinds_are_refused_at_load() {
     assert_eq!(d.line as usize, line, "{d:?}");
     assert!(d.message.contains("是否想写“special_fund_budget”"), "{}", d.message);
 }
+
+/// `fund:<名称>` names a fund of `funds:` (spaces around the name are not
+/// part of it); one that names no fund is an error, not a note in the PDF.
+#[test]
+fn fund_paragraphs_must_name_a_listed_fund() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("人社厅");
+    copy_dir(&repo().join("data/湖南省人力资源和社会保障厅"), &unit);
+    let file = unit.join("2021/绩效自评.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen("- computed: funds", "- computed: \"fund: 企业职工基本养老保险基金\"\n          - computed: fund:彩票公益金", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let o = &check(&[unit])[0];
+    let fund_errors: Vec<&str> = o.diagnostics.iter().filter(|d| d.rule == "P-FUND").map(|d| d.message.as_str()).collect();
+    assert_eq!(fund_errors.len(), 1, "only the unknown fund: {fund_errors:?}");
+    assert!(fund_errors[0].contains("彩票公益金") && fund_errors[0].contains("企业职工基本养老保险基金"), "{}", fund_errors[0]);
+}

@@ -207,13 +207,46 @@ impl ComputedKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The fund a `fund:<名称>` paragraph names.
+    pub fn fund(&self) -> Option<&str> {
+        self.0.strip_prefix("fund:")
+    }
+}
+
+impl Report {
+    /// Every computed paragraph of the report, in order (intro, then sections depth-first).
+    pub fn computed_keys(&self) -> Vec<&ComputedKey> {
+        fn walk<'a>(sections: &'a [Section], out: &mut Vec<&'a ComputedKey>) {
+            for s in sections {
+                out.extend(s.content.iter().filter_map(Content::computed));
+                walk(&s.children, out);
+            }
+        }
+        let mut out: Vec<&ComputedKey> = self.intro.iter().filter_map(Content::computed).collect();
+        walk(&self.sections, &mut out);
+        out
+    }
+}
+
+impl Content {
+    fn computed(&self) -> Option<&ComputedKey> {
+        match self {
+            Content::Computed { computed } => Some(computed),
+            Content::Text(_) => None,
+        }
+    }
 }
 
 impl TryFrom<String> for ComputedKey {
     type Error = String;
     fn try_from(key: String) -> Result<Self, String> {
-        if COMPUTED_KINDS.contains(&key.as_str()) || key.strip_prefix("fund:").is_some_and(|n| !n.trim().is_empty()) {
+        let key = key.trim().to_string();
+        if COMPUTED_KINDS.contains(&key.as_str()) {
             return Ok(ComputedKey(key));
+        }
+        if let Some(name) = key.strip_prefix("fund:").map(str::trim).filter(|n| !n.is_empty()) {
+            return Ok(ComputedKey(format!("fund:{name}")));
         }
         let near = COMPUTED_KINDS
             .iter()
