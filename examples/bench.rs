@@ -42,7 +42,8 @@ fn main() {
         outcomes.iter().find(|o| !o.ok()).map(|o| (&o.failure, &o.diagnostics))
     );
     let unit_years = outcomes.len();
-    let docs: usize = outcomes.iter().map(|o| o.written.iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).count()).sum();
+    let docs: usize =
+        outcomes.iter().map(|o| o.written.iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).count()).sum();
     let pages: usize = outcomes.iter().map(|o| o.pages).sum();
 
     // 2. No-change rebuild (incremental).

@@ -387,7 +387,11 @@ impl Session {
                     .iter()
                     .enumerate()
                     .map(|(i, r)| {
-                        format!("{}、{}", crate::derive::zh_number(i + 1), crate::evaluate::report_file_name(unit, uy.year, r))
+                        format!(
+                            "{}、{}",
+                            crate::derive::zh_number(i + 1),
+                            crate::evaluate::report_file_name(unit, uy.year, r)
+                        )
                     })
                     .collect();
             }
@@ -554,7 +558,11 @@ fn previous_figures(
                                 computed.trimmed()
                             ),
                         )
-                        .with_values(computed.trimmed(), a.value.as_entered(), (a.value - computed).signed()),
+                        .with_values(
+                            computed.trimmed(),
+                            a.value.as_entered(),
+                            (a.value - computed).signed(),
+                        ),
                     );
                 }
             }
@@ -629,7 +637,8 @@ fn from_load(e: &LoadError) -> Diagnostic {
 fn up_to_date(dir: &Path, hash: &str) -> bool {
     let Ok(record) = std::fs::read_to_string(dir.join(INPUTS_HASH_FILE)) else { return false };
     let mut lines = record.lines();
-    let files: Vec<&str> = if lines.next() == Some(hash) { lines.filter(|l| !l.is_empty()).collect() } else { return false };
+    let files: Vec<&str> =
+        if lines.next() == Some(hash) { lines.filter(|l| !l.is_empty()).collect() } else { return false };
     !files.is_empty() && files.iter().all(|f| dir.join(f).is_file())
 }
 

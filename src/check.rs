@@ -43,13 +43,17 @@ pub const RULES: &[Rule] = &[
     Rule { id: "L-NO-YEAR", severity: Error, description: "单位文件夹中没有任何年度数据" },
     Rule { id: "L-PROFILE", severity: Error, description: "找不到或无法读取版式方案 / 分类目录" },
     Rule {
-        id: "C-CODE-UNKNOWN", severity: Error, description: "功能分类编码不在本年度分类目录中，也没有写 name:（否则表中没有科目名称）"
+        id: "C-CODE-UNKNOWN",
+        severity: Error,
+        description: "功能分类编码不在本年度分类目录中，也没有写 name:（否则表中没有科目名称）",
     },
     Rule { id: "C-CODE-DUPLICATE", severity: Error, description: "同一科目编码在一张表中出现多次" },
     Rule {
         id: "C-ECON-CODE", severity: Error, description: "公开06表 经济分类编码不在固定行列表中，或填了类级编码"
     },
-    Rule { id: "C-CATALOGUE-YEAR", severity: Warning, description: "没有本年度的分类目录，使用了其他年度的" },
+    Rule {
+        id: "C-CATALOGUE-YEAR", severity: Warning, description: "没有本年度的分类目录，使用了其他年度的"
+    },
     Rule { id: "C-NEGATIVE", severity: Error, description: "表内金额不应为负数" },
     Rule { id: "T02-1", severity: Error, description: "公开02表 每行：本年收入合计 = 各项收入之和" },
     Rule {
@@ -93,20 +97,52 @@ pub const RULES: &[Rule] = &[
         id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
     },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
-    Rule { id: "N-PREV-STATED", severity: Warning, description: "previous: 中填写的上年数与仓库中上年数据文件计算的不同（以数据文件为准）" },
-    Rule { id: "N-TODO", severity: Error, description: "还有“【待填写：…】”占位文字（gongkai new 生成的模板）" },
-    Rule { id: "N-ECON", severity: Error, description: "绩效报告中按经济分类各项之和 = 对应的实际数（只差尾数 0.01 时为警告）" },
-    Rule { id: "P-FUND", severity: Error, description: "计算段落 fund:<名称> 指向的基金在 funds: 中不存在" },
-    Rule { id: "P-1", severity: Error, description: "绩效自评表：分值合计（预算执行 10 + 各指标）= 100" },
-    Rule { id: "P-2", severity: Error, description: "绩效自评表：各一级指标下二级指标分值之和 = 规定权重" },
+    Rule {
+        id: "N-PREV-STATED",
+        severity: Warning,
+        description: "previous: 中填写的上年数与仓库中上年数据文件计算的不同（以数据文件为准）",
+    },
+    Rule {
+        id: "N-TODO", severity: Error, description: "还有“【待填写：…】”占位文字（gongkai new 生成的模板）"
+    },
+    Rule {
+        id: "N-ECON",
+        severity: Error,
+        description: "绩效报告中按经济分类各项之和 = 对应的实际数（只差尾数 0.01 时为警告）",
+    },
+    Rule {
+        id: "P-FUND", severity: Error, description: "计算段落 fund:<名称> 指向的基金在 funds: 中不存在"
+    },
+    Rule {
+        id: "P-1", severity: Error, description: "绩效自评表：分值合计（预算执行 10 + 各指标）= 100"
+    },
+    Rule {
+        id: "P-2", severity: Error, description: "绩效自评表：各一级指标下二级指标分值之和 = 规定权重"
+    },
     Rule { id: "P-4", severity: Error, description: "绩效自评表：得分不超过分值" },
-    Rule { id: "P-6", severity: Warning, description: "绩效自评表：填写的预算执行得分 = 分值 × 执行率" },
-    Rule { id: "P-9", severity: Error, description: "整体支出绩效自评表：年初预算数 = 按收入性质分之和 = 按支出性质分之和" },
-    Rule { id: "P-12", severity: Error, description: "基础数据表专项决算数 = 项目支出绩效自评表全年执行数" },
-    Rule { id: "B-6", severity: Error, description: "基础数据表公用经费决算数 = 公开06表公用经费合计" },
+    Rule {
+        id: "P-6", severity: Warning, description: "绩效自评表：填写的预算执行得分 = 分值 × 执行率"
+    },
+    Rule {
+        id: "P-9",
+        severity: Error,
+        description: "整体支出绩效自评表：年初预算数 = 按收入性质分之和 = 按支出性质分之和",
+    },
+    Rule {
+        id: "P-12", severity: Error, description: "基础数据表专项决算数 = 项目支出绩效自评表全年执行数"
+    },
+    Rule {
+        id: "B-6", severity: Error, description: "基础数据表公用经费决算数 = 公开06表公用经费合计"
+    },
     Rule { id: "B-8", severity: Error, description: "基础数据表项目支出决算数 = 部门决算项目支出" },
-    Rule { id: "S-STATED", severity: Error, description: "stated: 中已公布的数字 = 计算值（金额只差 0.01、百分数只差末位时为警告）" },
-    Rule { id: "S-KEY", severity: Error, description: "stated: 中的名称不是可比对的数字（给出最接近的名称）" },
+    Rule {
+        id: "S-STATED",
+        severity: Error,
+        description: "stated: 中已公布的数字 = 计算值（金额只差 0.01、百分数只差末位时为警告）",
+    },
+    Rule {
+        id: "S-KEY", severity: Error, description: "stated: 中的名称不是可比对的数字（给出最接近的名称）"
+    },
     Rule {
         id: "R-TYPST", severity: Error, description: "排版失败（模板生成的 Typst 有误或字体缺失）"
     },
@@ -444,7 +480,9 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
     // Reasons the sentences need: 决算数 differs from 年初预算数.
     for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
         let actual = val(&r.fiscal_basic) + val(&r.fiscal_project);
-        if actual != val(&r.fiscal_initial_budget) && crate::render::clause(r.reason.as_deref().unwrap_or("")).is_empty() {
+        if actual != val(&r.fiscal_initial_budget)
+            && crate::render::clause(r.reason.as_deref().unwrap_or("")).is_empty()
+        {
             c.push(
                 "N-REASON",
                 r.code.at,
@@ -524,7 +562,13 @@ pub fn check_reasons(
     let changes = [
         (prev.total, d.grand_total, &r.total_change, "reasons.total_change", "收、支总计"),
         (prev.fiscal_total, d.fiscal_grand_total, &r.fiscal_change, "reasons.fiscal_change", "财政拨款收、支总计"),
-        (prev.fiscal_expense, d.fiscal.total[0], &r.fiscal_expense_change, "reasons.fiscal_expense_change", "财政拨款支出"),
+        (
+            prev.fiscal_expense,
+            d.fiscal.total[0],
+            &r.fiscal_expense_change,
+            "reasons.fiscal_expense_change",
+            "财政拨款支出",
+        ),
         (org_base, d.org_running_cost, &r.org_running_cost, "reasons.org_running_cost", "机关运行经费"),
     ];
     for (before, now, reason, key, what) in changes {

@@ -13,8 +13,7 @@ use crate::derive::{Derived, ThreePublicRow, zh_number};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     Amount, ComputedKey, Content, EconItem, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc,
-    NamedAmount,
-    PerformanceFile, Report, ReportKind, Section, ThreeColumns, Unit, val,
+    NamedAmount, PerformanceFile, Report, ReportKind, Section, ThreeColumns, Unit, val,
 };
 use crate::money::{Money, Ratio};
 
@@ -281,7 +280,12 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                         Severity::Error,
                         file,
                         at,
-                        format!("{}：年初预算数 {} ≠ 按{nature}性质分之和 {}", o.title, init.as_entered(), sum.trimmed()),
+                        format!(
+                            "{}：年初预算数 {} ≠ 按{nature}性质分之和 {}",
+                            o.title,
+                            init.as_entered(),
+                            sum.trimmed()
+                        ),
                     )
                     .with_values(sum.trimmed(), init.as_entered(), (init - sum).signed()),
                 );

@@ -613,11 +613,9 @@ pub fn final_accounts_view(
     // year; a zero 年初预算 just drops the rate.
     let (org_base, org_base_label, org_zero) = match profile.org_running_cost_base {
         OrgRunningCostBase::InitialBudget => (val(&fa.org_running_cost_budget), "年初预算数", String::new()),
-        OrgRunningCostBase::PreviousYear => (
-            prev.org_running_cost.unwrap_or_default(),
-            "上年决算数",
-            profile.zero_wording.growth_from_zero.clone(),
-        ),
+        OrgRunningCostBase::PreviousYear => {
+            (prev.org_running_cost.unwrap_or_default(), "上年决算数", profile.zero_wording.growth_from_zero.clone())
+        }
     };
 
     let gathering = |g: &crate::model::Gathering| GatheringView {

@@ -370,7 +370,10 @@ fn org_running_cost_against_a_zero_budget_has_no_last_year_wording() {
     let text = squash(&pdf_text(&pdf_of(o)));
     let (_, rest) = text.split_once("机关运行经费支出").expect("org running cost sentence");
     let sentence = rest.split('。').next().unwrap();
-    assert!(sentence.contains("比年初预算数增加") && !sentence.contains("上年无此项支出") && !sentence.contains('%'), "{sentence}");
+    assert!(
+        sentence.contains("比年初预算数增加") && !sentence.contains("上年无此项支出") && !sentence.contains('%'),
+        "{sentence}"
+    );
 }
 
 /// `check --list-rules` lists every rule ID the source can emit.
@@ -378,7 +381,9 @@ fn org_running_cost_against_a_zero_budget_has_no_last_year_wording() {
 fn every_emitted_rule_is_listed() {
     let listed = gongkai::check::list_rules();
     let mut missing = Vec::new();
-    for entry in std::fs::read_dir(repo().join("src")).unwrap().chain(std::fs::read_dir(repo().join("src/typeset")).unwrap()) {
+    for entry in
+        std::fs::read_dir(repo().join("src")).unwrap().chain(std::fs::read_dir(repo().join("src/typeset")).unwrap())
+    {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
@@ -409,7 +414,11 @@ fn every_emitted_rule_is_listed() {
 #[test]
 fn typed_punctuation_and_lead_ins_are_not_doubled() {
     let (dir, unit) = sample_root("标点");
-    edit(&unit.join("2023/决算.yaml"), "total_change: 人员经费和办公费用减少", "total_change: 主要是因为人员经费和办公费用减少。");
+    edit(
+        &unit.join("2023/决算.yaml"),
+        "total_change: 人员经费和办公费用减少",
+        "total_change: 主要是因为人员经费和办公费用减少。",
+    );
     let unit_file = unit.join("单位.yaml");
     let text = std::fs::read_to_string(&unit_file).unwrap();
     let (_, after) = text.split_once("internal_departments:").unwrap();
@@ -443,7 +452,13 @@ fn typed_previous_figures_are_checked_against_last_years_file() {
     assert!(total.line > 0, "located at the typed value");
     // 2022 has no catalogue of its own: the 2023 one is used, and said so.
     let o = &check(&[unit.join("2022")])[0];
-    assert!(o.diagnostics.iter().any(|d| d.rule == "C-CATALOGUE-YEAR" && d.message.contains("catalogue/功能分类-2022.yaml")), "{:?}", o.diagnostics);
+    assert!(
+        o.diagnostics
+            .iter()
+            .any(|d| d.rule == "C-CATALOGUE-YEAR" && d.message.contains("catalogue/功能分类-2022.yaml")),
+        "{:?}",
+        o.diagnostics
+    );
     drop(dir);
 }
 

@@ -368,6 +368,9 @@ fn front_matter_is_unnumbered_and_the_contents_fit_one_page() {
     };
     let (cover, contents, first) = (page(1), page(2), page(3));
     assert!(cover.contains("部门决算") && !cover.contains('—'), "cover: {cover}");
-    assert!(contents.starts_with("目录") && contents.ends_with("第五部分附件"), "目录 on one page, no folio: {contents}");
+    assert!(
+        contents.starts_with("目录") && contents.ends_with("第五部分附件"),
+        "目录 on one page, no folio: {contents}"
+    );
     assert!(first.starts_with("第一部分") && first.ends_with("—1—"), "first body page is 1");
 }

@@ -287,8 +287,11 @@ fn every_computed_kind_renders_and_unknown_kinds_are_refused_at_load() {
     let data = gongkai::load::UnitYear::find(&repo().join("data/湖南省就业服务中心"), 2023).load().unwrap();
     let mut p = data.performance.clone().unwrap();
     let e = gongkai::evaluate::evaluate(&data.unit, &p, data.final_accounts.as_ref(), None);
-    let kinds: Vec<String> =
-        COMPUTED_KINDS.iter().map(|k| k.to_string()).chain(p.funds.iter().map(|f| format!("fund:{}", f.name))).collect();
+    let kinds: Vec<String> = COMPUTED_KINDS
+        .iter()
+        .map(|k| k.to_string())
+        .chain(p.funds.iter().map(|f| format!("fund:{}", f.name)))
+        .collect();
     for kind in kinds {
         let mut r = p.reports[0].clone();
         r.intro = vec![Content::Computed { computed: ComputedKey::try_from(kind.clone()).unwrap() }];
@@ -320,11 +323,20 @@ fn fund_paragraphs_must_name_a_listed_fund() {
     copy_dir(&repo().join("data/湖南省人力资源和社会保障厅"), &unit);
     let file = unit.join("2021/绩效自评.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let edited = text.replacen("- computed: funds", "- computed: \"fund: 企业职工基本养老保险基金\"\n          - computed: fund:彩票公益金", 1);
+    let edited = text.replacen(
+        "- computed: funds",
+        "- computed: \"fund: 企业职工基本养老保险基金\"\n          - computed: fund:彩票公益金",
+        1,
+    );
     assert_ne!(edited, text);
     std::fs::write(&file, edited).unwrap();
     let o = &check(&[unit])[0];
-    let fund_errors: Vec<&str> = o.diagnostics.iter().filter(|d| d.rule == "P-FUND").map(|d| d.message.as_str()).collect();
+    let fund_errors: Vec<&str> =
+        o.diagnostics.iter().filter(|d| d.rule == "P-FUND").map(|d| d.message.as_str()).collect();
     assert_eq!(fund_errors.len(), 1, "only the unknown fund: {fund_errors:?}");
-    assert!(fund_errors[0].contains("彩票公益金") && fund_errors[0].contains("企业职工基本养老保险基金"), "{}", fund_errors[0]);
+    assert!(
+        fund_errors[0].contains("彩票公益金") && fund_errors[0].contains("企业职工基本养老保险基金"),
+        "{}",
+        fund_errors[0]
+    );
 }

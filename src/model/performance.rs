@@ -169,7 +169,9 @@ impl<'de> Deserialize<'de> for Content {
                     }
                     computed = Some(map.next_value::<ComputedKey>()?);
                 }
-                computed.map(|computed| Content::Computed { computed }).ok_or_else(|| serde::de::Error::missing_field("computed"))
+                computed
+                    .map(|computed| Content::Computed { computed })
+                    .ok_or_else(|| serde::de::Error::missing_field("computed"))
             }
         }
         d.deserialize_any(V)
@@ -255,10 +257,7 @@ impl TryFrom<String> for ComputedKey {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, k)| format!("，是否想写“{k}”？"))
             .unwrap_or_default();
-        Err(format!(
-            "未知的计算段落“{key}”{near}（可用：{}，或 fund:<资金名称>）",
-            COMPUTED_KINDS.join("、")
-        ))
+        Err(format!("未知的计算段落“{key}”{near}（可用：{}，或 fund:<资金名称>）", COMPUTED_KINDS.join("、")))
     }
 }
 
