@@ -180,23 +180,20 @@ impl Session {
 
     /// Loads and processes every unit-year under `paths`.
     pub fn run(&self, paths: &[PathBuf], opts: &Options) -> Vec<Outcome> {
-        // “.” and “..” name no folder: resolve them, so that a unit built from
-        // inside its own folder still has a name and a data root.
-        let paths: Vec<PathBuf> = paths
-            .iter()
-            .map(|p| if p.file_name().is_none() { p.canonicalize().unwrap_or_else(|_| p.clone()) } else { p.clone() })
-            .collect();
-        let paths = paths.as_slice();
         let (years, orphans) = load::load_units(paths);
         let mut outcomes: Vec<Outcome> = orphans
             .into_iter()
             .map(|e| Outcome {
-                unit: e
-                    .file
-                    .parent()
-                    .and_then(|p| p.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                // A unit's 单位.yaml names the unit; a folder without data names itself.
+                unit: if e.file.is_dir() {
+                    e.file.display().to_string()
+                } else {
+                    e.file
+                        .parent()
+                        .and_then(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                },
                 year: 0,
                 diagnostics: vec![from_load(&e)],
                 failure: Some((Stage::Load, e.to_string())),
@@ -205,42 +202,6 @@ impl Session {
                 skipped: false,
             })
             .collect();
-        // A path the user named that holds no unit at all is an error, not
-        // an empty success.
-        for path in paths {
-            let covers = |dir: &Path| dir.starts_with(path) || path.starts_with(dir);
-            // A year folder (or a file in it) is covered by that year only.
-            let covers_year = |uy: &UnitYear| match path.strip_prefix(&uy.dir) {
-                Ok(rest) => rest
-                    .components()
-                    .next()
-                    .and_then(|c| c.as_os_str().to_str())
-                    .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
-                    .and_then(|y| y.parse::<u16>().ok())
-                    .is_none_or(|y| y == uy.year),
-                Err(_) => uy.dir.starts_with(path),
-            };
-            let found = years.iter().any(covers_year)
-                || outcomes.iter().any(|o| o.diagnostics.iter().any(|d| d.file.parent().is_some_and(covers)));
-            if !found {
-                let message = format!(
-                    "“{}”下没有找到单位年度数据：单位文件夹中应有 {}，年度数据放在 <年度>/{} 或 <年度>/{}",
-                    path.display(),
-                    load::UNIT_FILE,
-                    load::FINAL_ACCOUNTS_FILE,
-                    load::PERFORMANCE_FILE
-                );
-                outcomes.push(Outcome {
-                    unit: path.display().to_string(),
-                    year: 0,
-                    diagnostics: vec![],
-                    failure: Some((Stage::Load, message)),
-                    written: vec![],
-                    pages: 0,
-                    skipped: false,
-                });
-            }
-        }
         let years: Vec<UnitYear> = match opts.shard {
             Some((k, n)) if n > 0 => {
                 years.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, y)| y).collect()
@@ -343,14 +304,13 @@ impl Session {
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
             out.diagnostics.extend(check_final_accounts(&fa_file, fa, d, cat));
             match previous_figures(uy, fa, &fa_file, &self.shared_files) {
-                Ok((p, notes)) => {
-                    let org_base = match profile.org_running_cost_base {
-                        crate::model::OrgRunningCostBase::InitialBudget => fa.org_running_cost_budget.map(|a| a.value),
-                        crate::model::OrgRunningCostBase::PreviousYear => p.org_running_cost,
-                    };
+                Ok(p) => {
+                    let org_base = crate::derive::org_running_cost_base(profile, fa, &p);
                     out.diagnostics.extend(crate::check::check_reasons(&fa_file, fa, d, &p, org_base));
+                    if let (Some(typed), Some(_)) = (&fa.previous, &p.from_file) {
+                        out.diagnostics.extend(crate::check::check_typed_previous(&fa_file, typed, &p));
+                    }
                     prev = p;
-                    out.diagnostics.extend(notes);
                 }
                 Err(diags) => out.diagnostics.extend(diags),
             }
@@ -377,39 +337,25 @@ impl Session {
             return out;
         }
 
+        let reports: Vec<crate::evaluate::ReportView> = match (&data.performance, &perf) {
+            (Some(p), Some(e)) => {
+                p.reports.iter().map(|r| crate::evaluate::report_view(unit, p, e, r, errors > 0)).collect()
+            }
+            _ => Vec::new(),
+        };
         let mut documents: Vec<(String, String, anyhow::Result<String>)> = Vec::new();
         if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
             let mut view = final_accounts_view(unit, fa, profile, d, &prev, cat, errors > 0);
-            // 第五部分 附件 names the unit-year's 绩效自评 reports, published beside it.
-            if let Some(p) = &data.performance {
-                view.attachments = p
-                    .reports
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        format!(
-                            "{}、{}",
-                            crate::derive::zh_number(i + 1),
-                            crate::evaluate::report_file_name(unit, uy.year, r)
-                        )
-                    })
-                    .collect();
-            }
+            // 第五部分 附件 names the reports published beside it.
+            view.attach(reports.iter().map(|r| r.file_name.as_str()));
             documents.push((
                 format!("{}年度{}部门决算", uy.year, unit.name),
                 "部门决算".into(),
                 self.renderer.render_final_accounts(&view),
             ));
         }
-        if let (Some(p), Some(e)) = (&data.performance, &perf) {
-            for (i, report) in p.reports.iter().enumerate() {
-                let view = crate::evaluate::report_view(unit, p, e, report, errors > 0);
-                documents.push((
-                    view.file_name.clone(),
-                    format!("绩效自评{}", i + 1),
-                    self.renderer.render_report(&view),
-                ));
-            }
+        for (i, view) in reports.iter().enumerate() {
+            documents.push((view.file_name.clone(), format!("绩效自评{}", i + 1), self.renderer.render_report(view)));
         }
         let engine = self.engine.as_ref().expect("rendering sessions have an engine");
         // The record vouches for the files beside it: drop it before any of
@@ -510,14 +456,13 @@ impl Session {
 
 /// Last year's figures: from the previous year's data file when it is in the
 /// repository, else from the `previous:` fields; a missing one is an error
-/// naming the value. `previous:` values typed although last year's file is
-/// there are compared with it (N-PREV-STATED) rather than silently ignored.
+/// naming the value.
 fn previous_figures(
     uy: &UnitYear,
     fa: &FinalAccounts,
     fa_file: &Path,
     shared: &SharedFiles,
-) -> Result<(PreviousFigures, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<PreviousFigures, Vec<Diagnostic>> {
     let prev_file = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
     if prev_file.is_file() {
         let loaded = UnitYear::find(&uy.dir, uy.year - 1).load();
@@ -532,68 +477,14 @@ fn previous_figures(
             Err(e) => return Err(vec![from_load(&e)]),
         };
         let d = derive(pfa, &shared.0, &shared.1);
-        let mut notes = Vec::new();
-        if let Some(typed) = &fa.previous {
-            let tp = typed.three_public.as_ref().map(ThreePublicRow::from_items);
-            let pairs = [
-                (typed.total, d.grand_total, "previous.total（上年收、支总计）"),
-                (typed.fiscal_total, d.fiscal_grand_total, "previous.fiscal_total（上年财政拨款收、支总计）"),
-                (typed.fiscal_expense, d.fiscal.total[0], "previous.fiscal_expense（上年一般公共预算财政拨款支出）"),
-                (typed.org_running_cost, d.org_running_cost, "previous.org_running_cost（上年机关运行经费）"),
-            ];
-            for (typed, computed, what) in pairs {
-                if let Some(a) = typed
-                    && a.value != computed
-                {
-                    notes.push(
-                        Diagnostic::new(
-                            "N-PREV-STATED",
-                            Severity::Warning,
-                            fa_file,
-                            a.at,
-                            format!(
-                                "{what} 填写为 {}，按 {} 计算为 {}；以上年数据文件为准（这里的数可以删除）",
-                                a.value.as_entered(),
-                                prev_file.display(),
-                                computed.trimmed()
-                            ),
-                        )
-                        .with_values(
-                            computed.trimmed(),
-                            a.value.as_entered(),
-                            (a.value - computed).signed(),
-                        ),
-                    );
-                }
-            }
-            if let Some(tp) = tp
-                && tp.total != d.three_public_actual.total
-            {
-                notes.push(Diagnostic::new(
-                    "N-PREV-STATED",
-                    Severity::Warning,
-                    fa_file,
-                    Loc::default(),
-                    format!(
-                        "previous.three_public 合计 {}，按 {} 计算为 {}；以上年数据文件为准",
-                        tp.total.trimmed(),
-                        prev_file.display(),
-                        d.three_public_actual.total.trimmed()
-                    ),
-                ));
-            }
-        }
-        return Ok((
-            PreviousFigures {
-                total: Some(d.grand_total),
-                fiscal_total: Some(d.fiscal_grand_total),
-                fiscal_expense: Some(d.fiscal.total[0]),
-                three_public: Some(d.three_public_actual),
-                org_running_cost: Some(d.org_running_cost),
-                source: prev_file.display().to_string(),
-            },
-            notes,
-        ));
+        return Ok(PreviousFigures {
+            total: Some(d.grand_total),
+            fiscal_total: Some(d.fiscal_grand_total),
+            fiscal_expense: Some(d.fiscal.total[0]),
+            three_public: Some(d.three_public_actual),
+            org_running_cost: Some(d.org_running_cost),
+            from_file: Some(prev_file),
+        });
     }
     let p = fa.previous.clone().unwrap_or_default();
     let mut missing = Vec::new();
@@ -609,13 +500,13 @@ fn previous_figures(
         fiscal_expense: need(p.fiscal_expense, "previous.fiscal_expense（上年一般公共预算财政拨款支出）"),
         three_public: p.three_public.as_ref().map(ThreePublicRow::from_items),
         org_running_cost: p.org_running_cost.map(|a| a.value),
-        source: "previous".into(),
+        from_file: None,
     };
     if figures.three_public.is_none() {
         missing.push("previous.three_public（上年“三公”经费决算数）".into());
     }
     if missing.is_empty() {
-        Ok((figures, vec![]))
+        Ok(figures)
     } else {
         Err(vec![Diagnostic::new(
             "N-PREV",

@@ -40,6 +40,7 @@ pub const RULES: &[Rule] = &[
     Rule { id: "L-TOO-LARGE", severity: Error, description: "文件超过大小上限" },
     Rule { id: "L-LIMIT", severity: Error, description: "YAML 嵌套过深或别名过多" },
     Rule { id: "L-YEAR", severity: Error, description: "year 与所在年度文件夹不一致" },
+    Rule { id: "L-NO-DATA", severity: Error, description: "所给路径下没有任何单位年度数据" },
     Rule { id: "L-NO-YEAR", severity: Error, description: "单位文件夹中没有任何年度数据" },
     Rule { id: "L-PROFILE", severity: Error, description: "找不到或无法读取版式方案 / 分类目录" },
     Rule {
@@ -597,6 +598,62 @@ pub fn check_reasons(
             a.at,
             format!("公务接待费 {} 万元，但 three_public.reception_groups（接待团组数）为 0", a.value.as_entered()),
         ));
+    }
+    out
+}
+
+/// N-PREV-STATED: `previous:` figures typed although last year's data file
+/// is in the repository (`from_file`) are compared with what that file gives.
+pub fn check_typed_previous(
+    file: &Path,
+    typed: &crate::model::PreviousYear,
+    from_file: &crate::derive::PreviousFigures,
+) -> Vec<Diagnostic> {
+    let source = from_file.from_file.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    let typed_three_public = typed.three_public.as_ref().map(|t| crate::derive::ThreePublicRow::from_items(t).total);
+    let pairs = [
+        (typed.total.map(|a| (a.value, a.at)), from_file.total, "previous.total（上年收、支总计）"),
+        (
+            typed.fiscal_total.map(|a| (a.value, a.at)),
+            from_file.fiscal_total,
+            "previous.fiscal_total（上年财政拨款收、支总计）",
+        ),
+        (
+            typed.fiscal_expense.map(|a| (a.value, a.at)),
+            from_file.fiscal_expense,
+            "previous.fiscal_expense（上年一般公共预算财政拨款支出）",
+        ),
+        (
+            typed.org_running_cost.map(|a| (a.value, a.at)),
+            from_file.org_running_cost,
+            "previous.org_running_cost（上年机关运行经费）",
+        ),
+        (
+            typed_three_public.map(|t| (t, Loc::default())),
+            from_file.three_public.as_ref().map(|t| t.total),
+            "previous.three_public 合计（上年“三公”经费）",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (typed, computed, what) in pairs {
+        if let (Some((value, at)), Some(computed)) = (typed, computed)
+            && value != computed
+        {
+            out.push(
+                Diagnostic::new(
+                    "N-PREV-STATED",
+                    Warning,
+                    file,
+                    at,
+                    format!(
+                        "{what} 填写为 {}，按 {source} 计算为 {}；以上年数据文件为准（这里的数可以删除）",
+                        value.trimmed(),
+                        computed.trimmed()
+                    ),
+                )
+                .with_values(computed.trimmed(), value.trimmed(), (value - computed).signed()),
+            );
+        }
     }
     out
 }

@@ -137,8 +137,18 @@ pub struct PreviousFigures {
     pub fiscal_expense: Option<Money>,
     pub three_public: Option<ThreePublicRow>,
     pub org_running_cost: Option<Money>,
-    /// Where they came from: "上年数据文件" or "previous 字段".
-    pub source: String,
+    /// Last year's data file they were computed from; `None` when they are
+    /// the `previous:` figures typed in this year's file.
+    pub from_file: Option<std::path::PathBuf>,
+}
+
+/// What 机关运行经费 is compared with, as the profile says: 年初预算数 or
+/// 上年决算数 (`None` when that figure is not given).
+pub fn org_running_cost_base(profile: &Profile, fa: &FinalAccounts, prev: &PreviousFigures) -> Option<Money> {
+    match profile.org_running_cost_base {
+        crate::model::OrgRunningCostBase::InitialBudget => fa.org_running_cost_budget.map(|a| a.value),
+        crate::model::OrgRunningCostBase::PreviousYear => prev.org_running_cost,
+    }
 }
 
 /// Everything computed for one unit-year's 部门决算.

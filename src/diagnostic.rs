@@ -71,10 +71,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_values(mut self, expected: impl ToString, actual: impl ToString, difference: impl ToString) -> Self {
+    /// The expected and actual values, and their difference (actual − expected, signed).
+    pub fn with_values(self, expected: impl ToString, actual: impl ToString, difference: impl ToString) -> Self {
+        Diagnostic { difference: Some(difference.to_string()), ..self.with_expected(expected, actual) }
+    }
+
+    /// The expected and actual values where no difference can be computed (a blank, a non-number).
+    pub fn with_expected(mut self, expected: impl ToString, actual: impl ToString) -> Self {
         self.expected = Some(expected.to_string());
         self.actual = Some(actual.to_string());
-        self.difference = Some(difference.to_string());
         self
     }
 

@@ -517,7 +517,7 @@ fn pct(part: Money, whole: Money) -> Option<String> {
 /// The name a report is published under (its PDF's name without `.pdf`):
 /// the report's `file_name`, with `{year}` and `{unit}` filled in, or the
 /// standard name for its kind.
-pub fn report_file_name(unit: &Unit, year: u16, r: &Report) -> String {
+fn report_file_name(unit: &Unit, year: u16, r: &Report) -> String {
     match &r.file_name {
         Some(name) => name.replace("{year}", &year.to_string()).replace("{unit}", &unit.name),
         None => match r.kind {

@@ -75,18 +75,27 @@ pub struct UnitYear {
 /// folders) without parsing anything: parsing is [`UnitYear::load`], done by
 /// the batch's workers, and not at all for a unit-year whose inputs did not
 /// change. Returns the unit-years sorted by unit then year, and problems that
-/// belong to no unit-year (a unit folder without any year).
+/// belong to no unit-year: a unit folder without any year (L-NO-YEAR), a
+/// path holding no unit-year at all (L-NO-DATA).
 pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
     let mut years = Vec::new();
     let mut orphans = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for path in paths {
+        // “.” and “..” name no folder: resolve them, so that a unit found
+        // from inside its own folder still has a name and a data root.
+        let resolved = path.file_name().is_none().then(|| path.canonicalize().ok()).flatten();
+        let path = resolved.as_ref().unwrap_or(path);
+        let mut found_any = false;
         for unit_dir in find_unit_dirs(path) {
             let only_year = year_of_dir(path).filter(|_| path.parent() == Some(unit_dir.as_path()));
+            let found = find_years(&unit_dir);
+            // A unit without years is reported below; a year folder counts
+            // only if it holds that year's data.
+            found_any |= found.is_empty() || found.iter().any(|&y| only_year.is_none_or(|o| o == y));
             if !seen.insert((unit_dir.clone(), only_year)) {
                 continue;
             }
-            let found = find_years(&unit_dir);
             if found.is_empty() {
                 orphans.push(LoadError {
                     file: unit_dir.join(UNIT_FILE),
@@ -103,6 +112,16 @@ pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
                 }
                 years.push(UnitYear::find(&unit_dir, year));
             }
+        }
+        if !found_any {
+            orphans.push(LoadError {
+                file: path.clone(),
+                at: Loc::default(),
+                rule: "L-NO-DATA",
+                message: format!(
+                    "这里没有找到单位年度数据：单位文件夹中应有 {UNIT_FILE}，年度数据放在 <年度>/{FINAL_ACCOUNTS_FILE} 或 <年度>/{PERFORMANCE_FILE}"
+                ),
+            });
         }
     }
     years.sort_by(|a, b| (&a.name, a.year).cmp(&(&b.name, b.year)));
@@ -321,7 +340,9 @@ fn translate(path: &Path, text: &str, e: &serde_saphyr::Error) -> LoadError {
                 ("L-TYPE", "类型不对：应为键值映射（键: 值）".to_string())
             } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
                 ("L-TYPE", format!("类型不对：{}", translate_type(rest)))
-            } else if msg.contains("金额") || msg.contains("编码") || msg.contains("计算段落") {
+            } else if msg.starts_with(|c: char| !c.is_ascii()) {
+                // Our own value types (Amount, Code, ComputedKey) refuse a
+                // value in Chinese; the parser's messages are English.
                 ("L-VALUE", msg)
             } else if (msg.contains("budget") || msg.contains("alias") || msg.contains("depth"))
                 && !msg.contains("unknown anchor")

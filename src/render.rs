@@ -455,9 +455,9 @@ fn sides(f: &Fmt, t: &crate::derive::SummaryTable) -> Vec<(SideView, SideView)> 
     t.rows.iter().map(|(l, r)| (side(l), side(r))).collect()
 }
 
-/// The 第三部分 outline, flattened in reading order with its numbers.
-/// The 第三部分 outline, numbered by depth; `{year}` in a title is the
-/// document's year (a profile serves every year it is used for).
+/// The 第三部分 outline, flattened in reading order with its numbers;
+/// `{year}` in a title is the document's year (a profile serves every year
+/// it is used for).
 fn number_sections(specs: &[crate::model::SectionSpec], depth: u8, year: u16, out: &mut Vec<SectionView>) {
     for (i, s) in specs.iter().enumerate() {
         out.push(SectionView {
@@ -467,6 +467,13 @@ fn number_sections(specs: &[crate::model::SectionSpec], depth: u8, year: u16, ou
             level: depth,
         });
         number_sections(&s.children, depth + 1, year, out);
+    }
+}
+
+impl FinalAccountsView {
+    /// Lists `names` under 第五部分 附件, numbered “一、…”.
+    pub fn attach<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        self.attachments = names.into_iter().enumerate().map(|(i, n)| format!("{}、{n}", zh_number(i + 1))).collect();
     }
 }
 
@@ -611,11 +618,10 @@ pub fn final_accounts_view(
 
     // Growth from a zero base: "上年无此项支出" only when the base is last
     // year; a zero 年初预算 just drops the rate.
-    let (org_base, org_base_label, org_zero) = match profile.org_running_cost_base {
-        OrgRunningCostBase::InitialBudget => (val(&fa.org_running_cost_budget), "年初预算数", String::new()),
-        OrgRunningCostBase::PreviousYear => {
-            (prev.org_running_cost.unwrap_or_default(), "上年决算数", profile.zero_wording.growth_from_zero.clone())
-        }
+    let org_base = crate::derive::org_running_cost_base(profile, fa, prev).unwrap_or_default();
+    let (org_base_label, org_zero) = match profile.org_running_cost_base {
+        OrgRunningCostBase::InitialBudget => ("年初预算数", String::new()),
+        OrgRunningCostBase::PreviousYear => ("上年决算数", profile.zero_wording.growth_from_zero.clone()),
     };
 
     let gathering = |g: &crate::model::Gathering| GatheringView {

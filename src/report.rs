@@ -120,8 +120,6 @@ fn difference_words(x: &str) -> String {
         format!("，多 {m}")
     } else if let Some(m) = x.strip_prefix('-') {
         format!("，少 {m}")
-    } else if x == "—" {
-        String::new()
     } else {
         format!("，差 {x}")
     }

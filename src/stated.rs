@@ -169,21 +169,22 @@ pub fn compare(file: &Path, stated: &BTreeMap<String, Stated>, quantities: &[(St
             continue;
         };
         let text = s.text.as_deref().map(str::trim).unwrap_or("");
-        let (expected, found, sev) = match (q, text) {
+        // (computed, as written, written − computed when both are numbers, severity)
+        let (expected, found, difference, sev) = match (q, text) {
             (Quantity::Money(m), "") => {
                 if m.is_zero() {
                     continue;
                 }
-                (m.trimmed(), "空白".to_string(), Severity::Error)
+                (m.trimmed(), "空白".to_string(), None, Severity::Error)
             }
             (Quantity::Money(m), t) => match Money::parse(t.trim_end_matches("万元")) {
                 Ok(v) if v == *m => continue,
                 Ok(v) => {
                     let diff = (v - *m).abs();
                     let sev = if diff <= Money(Decimal::new(1, 2)) { Severity::Warning } else { Severity::Error };
-                    (m.trimmed(), v.as_entered(), sev)
+                    (m.trimmed(), v.as_entered(), Some((v - *m).signed()), sev)
                 }
-                Err(e) => (m.trimmed(), format!("{t}（{e}）"), Severity::Error),
+                Err(e) => (m.trimmed(), format!("{t}（{e}）"), None, Severity::Error),
             },
             (Quantity::Percent(r), t) => {
                 let Some(num) = t.strip_suffix('%').or(Some(t)).filter(|x| !x.is_empty()) else {
@@ -197,7 +198,7 @@ pub fn compare(file: &Path, stated: &BTreeMap<String, Stated>, quantities: &[(St
                                     s.at,
                                     format!("{key}：原文空白，应为 {}%", r.percent(2)),
                                 )
-                                .with_values(format!("{}%", r.percent(2)), "空白", "—"),
+                                .with_expected(format!("{}%", r.percent(2)), "空白"),
                             );
                         }
                         _ => {}
@@ -234,21 +235,19 @@ pub fn compare(file: &Path, stated: &BTreeMap<String, Stated>, quantities: &[(St
                         }
                         let unit = Decimal::new(1, dp);
                         let sev = if (computed - v).abs() <= unit { Severity::Warning } else { Severity::Error };
-                        (format!("{computed}%"), format!("{v}%"), sev)
+                        (
+                            format!("{computed}%"),
+                            format!("{v}%"),
+                            Some(format!("{}%", Money(v - computed).signed())),
+                            sev,
+                        )
                     }
                 }
             }
         };
-        // The difference (as written − computed) when both are numbers.
-        let number = |x: &str| x.trim_end_matches('%').replace(',', "").parse::<Decimal>().ok();
-        let difference = match (number(&found), number(&expected)) {
-            (Some(f), Some(e)) => Money(f - e).signed() + if found.ends_with('%') { "%" } else { "" },
-            _ => "—".to_string(),
-        };
-        out.push(
-            Diagnostic::new("S-STATED", sev, file, s.at, format!("{key}：写为 {found}，计算应为 {expected}"))
-                .with_values(&expected, &found, difference),
-        );
+        let d = Diagnostic::new("S-STATED", sev, file, s.at, format!("{key}：写为 {found}，计算应为 {expected}"))
+            .with_expected(&expected, &found);
+        out.push(Diagnostic { difference, ..d });
     }
     out
 }

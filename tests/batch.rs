@@ -117,7 +117,7 @@ fn exit_codes_and_summary() {
     let empty = tempfile::tempdir().unwrap();
     let (code, out, _) = gongkai(&["check", empty.path().to_str().unwrap()], &root);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("没有找到单位年度数据"), "{out}");
+    assert!(out.contains("错误[L-NO-DATA]") && out.contains("没有找到单位年度数据"), "{out}");
     let (code, out, _) = gongkai(&["check", "tests/fixtures/as-published"], &root);
     assert_eq!(code, 1, "{out}");
     let (code, _, err) = gongkai(&["check", "--no-such-flag"], &root);
@@ -437,7 +437,7 @@ fn typed_punctuation_and_lead_ins_are_not_doubled() {
 /// repository are compared with it, not silently ignored.
 #[test]
 fn typed_previous_figures_are_checked_against_last_years_file() {
-    let (dir, unit) = sample_root("上年");
+    let (_dir, unit) = sample_root("上年");
     let last = unit.join("2022/决算.yaml");
     std::fs::create_dir_all(last.parent().unwrap()).unwrap();
     let text = std::fs::read_to_string(unit.join("2023/决算.yaml")).unwrap();
@@ -459,7 +459,6 @@ fn typed_previous_figures_are_checked_against_last_years_file() {
         "{:?}",
         o.diagnostics
     );
-    drop(dir);
 }
 
 /// A figure that changed needs its reason; a 公务接待费 needs its receptions.
