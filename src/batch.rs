@@ -12,15 +12,13 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use crate::check::check_final_accounts;
-use crate::derive::{PreviousFigures, ThreePublicRow, derive};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{self, LoadError, UnitYear};
-use crate::model::{Catalogue, FinalAccounts, Loc, Profile, Theme};
-use crate::render::{Renderer, final_accounts_view};
-use crate::resources;
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, UnitYear};
+use crate::model::Theme;
+use crate::render::{Figures, Rendered, Renderer, final_accounts_view};
 use crate::templates::TemplateSet;
 use crate::typeset::{Engine, Fonts, compile_pdf};
+use crate::unit_year::from_load;
 
 /// What to do with the unit-years.
 #[derive(Debug, Clone)]
@@ -105,6 +103,16 @@ pub struct Outcome {
     pub pages: usize,
     /// Skipped because its inputs did not change since the last build.
     pub skipped: bool,
+    /// Every figure the documents printed, in order.
+    pub printed: Vec<PrintedFigure>,
+}
+
+/// One figure a document printed: the document, the quantity and the text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrintedFigure {
+    pub document: String,
+    pub name: String,
+    pub text: String,
 }
 
 impl Outcome {
@@ -121,30 +129,7 @@ pub struct Session {
     templates_hash: String,
     /// Hashes of each data root's shared files, filled on first use.
     shared_hashes: std::sync::Mutex<std::collections::HashMap<PathBuf, String>>,
-    shared_files: SharedFiles,
-}
-
-/// Profiles and catalogues, parsed once per data root, name and year in a
-/// session: parsing the 654-code 功能分类 catalogue for every unit-year cost
-/// about 2% of a batch's CPU time.
-#[derive(Default)]
-struct SharedFiles {
-    parsed: std::sync::Mutex<std::collections::HashMap<SharedKey, Arc<(Profile, Catalogue)>>>,
-}
-
-/// A data root, a profile name and a year.
-type SharedKey = (PathBuf, String, u16);
-
-impl SharedFiles {
-    fn get(&self, root: &Path, profile: &str, year: u16) -> Result<Arc<(Profile, Catalogue)>, LoadError> {
-        let key = (root.to_path_buf(), profile.to_string(), year);
-        if let Some(hit) = self.parsed.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(hit.clone());
-        }
-        let parsed = Arc::new((resources::profile(root, profile)?, resources::catalogue(root, year)?));
-        self.parsed.lock().unwrap_or_else(|e| e.into_inner()).insert(key, parsed.clone());
-        Ok(parsed)
-    }
+    shared_files: crate::resources::Shared,
 }
 
 impl Session {
@@ -200,6 +185,7 @@ impl Session {
                 written: vec![],
                 pages: 0,
                 skipped: false,
+                printed: vec![],
             })
             .collect();
         let years: Vec<UnitYear> = match opts.shard {
@@ -261,6 +247,7 @@ impl Session {
             written: vec![],
             pages: 0,
             skipped: false,
+            printed: vec![],
         };
         let dir = opts.out_dir.join(&uy.name).join(uy.year.to_string());
         let hash = opts.render.then(|| self.inputs_hash(uy, opts));
@@ -274,89 +261,26 @@ impl Session {
             out.failure = Some((stage, msg));
             out
         };
-        let loaded = uy.load();
-        let data = match &loaded {
-            Ok(d) => d,
-            Err(e) => {
-                out.diagnostics.push(from_load(e));
-                return fail(out, Stage::Load, e.to_string());
+        let assessed = match crate::unit_year::assess(uy, &self.shared_files) {
+            Ok(a) => a,
+            Err(diags) => {
+                let msg = diags.first().map(|d| d.to_string()).unwrap_or_default();
+                out.diagnostics = diags;
+                return fail(out, Stage::Load, msg);
             }
         };
-        let unit = &data.unit;
-        let profile_name = data.final_accounts.as_ref().and_then(|f| f.profile.as_deref()).unwrap_or(&unit.profile);
-        let shared = match self.shared_files.get(&uy.root, profile_name, uy.year) {
-            Ok(x) => x,
-            Err(e) => {
-                out.diagnostics.push(from_load(&e));
-                return fail(out, Stage::Load, e.to_string());
-            }
-        };
-        let (profile, cat) = (&shared.0, &shared.1);
-
-        // 审核 first, for every document of the unit-year.
-        let year_dir = uy.dir.join(uy.year.to_string());
-        let fa_file = year_dir.join(load::FINAL_ACCOUNTS_FILE);
-        for file in [uy.dir.join(load::UNIT_FILE), fa_file.clone(), year_dir.join(load::PERFORMANCE_FILE)] {
-            out.diagnostics.extend(crate::check::placeholders(&file));
-        }
-        let derived = data.final_accounts.as_ref().map(|fa| derive(fa, profile, cat));
-        let mut prev = PreviousFigures::default();
-        if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
-            out.diagnostics.extend(check_final_accounts(&fa_file, fa, d, cat));
-            match previous_figures(uy, fa, &fa_file, &self.shared_files) {
-                Ok(p) => {
-                    let org_base = crate::derive::org_running_cost_base(profile, fa, &p);
-                    out.diagnostics.extend(crate::check::check_reasons(&fa_file, fa, d, &p, org_base));
-                    if let (Some(typed), Some(_)) = (&fa.previous, &p.from_file) {
-                        out.diagnostics.extend(crate::check::check_typed_previous(&fa_file, typed, &p));
-                    }
-                    prev = p;
-                }
-                Err(diags) => out.diagnostics.extend(diags),
-            }
-            if !fa.declared.stated.is_empty() {
-                let q = crate::stated::final_accounts_quantities(d, &prev);
-                out.diagnostics.extend(crate::stated::compare(&fa_file, &fa.declared.stated, &q));
-            }
-        }
-        let perf = data.performance.as_ref().map(|p| {
-            let e = crate::evaluate::evaluate(unit, p, data.final_accounts.as_ref(), derived.as_ref());
-            let perf_file = year_dir.join(load::PERFORMANCE_FILE);
-            out.diagnostics.extend(crate::evaluate::check(&perf_file, p, &e));
-            if !p.stated.is_empty() {
-                let q = crate::stated::performance_quantities(p, &e);
-                out.diagnostics.extend(crate::stated::compare(&perf_file, &p.stated, &q));
-            }
-            e
-        });
-        let errors = out.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        out.diagnostics = assessed.diagnostics.clone();
+        let errors = assessed.errors();
         if errors > 0 && !(opts.draft && opts.render) {
             return fail(out, Stage::Check, format!("审核发现 {errors} 个错误"));
         }
         if !opts.render {
             return out;
         }
-
-        let reports: Vec<crate::evaluate::ReportView> = match (&data.performance, &perf) {
-            (Some(p), Some(e)) => {
-                p.reports.iter().map(|r| crate::evaluate::report_view(unit, p, e, r, errors > 0)).collect()
-            }
-            _ => Vec::new(),
+        let documents = match self.documents(&assessed, errors > 0) {
+            Ok(d) => d,
+            Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
         };
-        let mut documents: Vec<(String, String, anyhow::Result<String>)> = Vec::new();
-        if let (Some(fa), Some(d)) = (&data.final_accounts, &derived) {
-            let mut view = final_accounts_view(unit, fa, profile, d, &prev, cat, errors > 0);
-            // 第五部分 附件 names the reports published beside it.
-            view.attach(reports.iter().map(|r| r.file_name.as_str()));
-            documents.push((
-                format!("{}年度{}部门决算", uy.year, unit.name),
-                "部门决算".into(),
-                self.renderer.render_final_accounts(&view),
-            ));
-        }
-        for (i, view) in reports.iter().enumerate() {
-            documents.push((view.file_name.clone(), format!("绩效自评{}", i + 1), self.renderer.render_report(view)));
-        }
         let engine = self.engine.as_ref().expect("rendering sessions have an engine");
         // The record vouches for the files beside it: drop it before any of
         // them is replaced, so a draft or a half-finished run is never taken
@@ -367,11 +291,11 @@ impl Session {
         {
             return fail(out, Stage::Write, format!("无法删除 {}：{e}", record.display()));
         }
-        for (stem, kind, source) in documents {
-            let source = match source {
-                Ok(s) => s,
-                Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
-            };
+        for (stem, kind, rendered) in documents {
+            let source = rendered.source;
+            for p in rendered.printed {
+                out.printed.push(PrintedFigure { document: stem.clone(), name: p.name, text: p.text });
+            }
             if opts.write_typst {
                 match write_atomically(&dir.join(format!("{stem}.typ")), source.as_bytes()) {
                     Ok(p) => out.written.push(p),
@@ -410,6 +334,36 @@ impl Session {
             return fail(out, Stage::Check, format!("审核发现 {errors} 个错误；已按 --draft 生成带“草稿”水印的文件"));
         }
         out
+    }
+
+    /// The unit-year's documents, rendered: its 部门决算 and each report, as
+    /// (published name, kind, Typst source and the figures it prints).
+    fn documents(&self, a: &crate::unit_year::Assessed, draft: bool) -> Result<Vec<(String, String, Rendered)>> {
+        let data = &a.data;
+        let unit = &data.unit;
+        let ledger = a.ledger.clone();
+        let figures = || Arc::new(Figures::new(ledger.clone(), &a.profile().numbers));
+        let mut reports = Vec::new();
+        if let (Some(p), Some(e)) = (&data.performance, &a.evaluation) {
+            for r in &p.reports {
+                let f = figures();
+                let view = crate::render::report_view(unit, p, e, r, &f, draft);
+                reports.push((view, f));
+            }
+        }
+        let mut documents = Vec::new();
+        if let (Some(fa), Some(layout)) = (&data.final_accounts, &a.layout) {
+            let mut view = final_accounts_view(unit, fa, a.profile(), layout, &a.ledger, draft);
+            // 第五部分 附件 names the reports published beside it.
+            view.attach(reports.iter().map(|(r, _)| r.file_name.as_str()));
+            let rendered = self.renderer.render_final_accounts(&view, figures())?;
+            documents.push((format!("{}年度{}部门决算", fa.year, unit.name), "部门决算".to_string(), rendered));
+        }
+        for (i, (view, f)) in reports.into_iter().enumerate() {
+            let rendered = self.renderer.render_report(&view, f)?;
+            documents.push((view.file_name.clone(), format!("绩效自评{}", i + 1), rendered));
+        }
+        Ok(documents)
     }
 
     /// A content hash of everything a unit-year's documents depend on: its
@@ -452,74 +406,6 @@ impl Session {
             })
             .clone()
     }
-}
-
-/// Last year's figures: from the previous year's data file when it is in the
-/// repository, else from the `previous:` fields; a missing one is an error
-/// naming the value.
-fn previous_figures(
-    uy: &UnitYear,
-    fa: &FinalAccounts,
-    fa_file: &Path,
-    shared: &SharedFiles,
-) -> Result<PreviousFigures, Vec<Diagnostic>> {
-    let prev_file = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
-    if prev_file.is_file() {
-        let loaded = UnitYear::find(&uy.dir, uy.year - 1).load();
-        let (unit, pfa) = match &loaded {
-            Ok(load::YearData { unit, final_accounts: Some(fa), .. }) => (unit, fa),
-            Ok(_) => return Err(vec![]),
-            Err(e) => return Err(vec![from_load(e)]),
-        };
-        let name = pfa.profile.as_deref().unwrap_or(&unit.profile);
-        let shared = match shared.get(&uy.root, name, uy.year - 1) {
-            Ok(x) => x,
-            Err(e) => return Err(vec![from_load(&e)]),
-        };
-        let d = derive(pfa, &shared.0, &shared.1);
-        return Ok(PreviousFigures {
-            total: Some(d.grand_total),
-            fiscal_total: Some(d.fiscal_grand_total),
-            fiscal_expense: Some(d.fiscal.total[0]),
-            three_public: Some(d.three_public_actual),
-            org_running_cost: Some(d.org_running_cost),
-            from_file: Some(prev_file),
-        });
-    }
-    let p = fa.previous.clone().unwrap_or_default();
-    let mut missing = Vec::new();
-    let mut need = |v: Option<crate::model::Amount>, what: &str| {
-        if v.is_none() {
-            missing.push(what.to_string());
-        }
-        v.map(|a| a.value)
-    };
-    let figures = PreviousFigures {
-        total: need(p.total, "previous.total（上年收、支总计）"),
-        fiscal_total: need(p.fiscal_total, "previous.fiscal_total（上年财政拨款收、支总计）"),
-        fiscal_expense: need(p.fiscal_expense, "previous.fiscal_expense（上年一般公共预算财政拨款支出）"),
-        three_public: p.three_public.as_ref().map(ThreePublicRow::from_items),
-        org_running_cost: p.org_running_cost.map(|a| a.value),
-        from_file: None,
-    };
-    if figures.three_public.is_none() {
-        missing.push("previous.three_public（上年“三公”经费决算数）".into());
-    }
-    if missing.is_empty() {
-        Ok(figures)
-    } else {
-        Err(vec![Diagnostic::new(
-            "N-PREV",
-            Severity::Error,
-            fa_file,
-            Loc { line: 1, column: 1 },
-            format!("同比所需的上年数缺失：仓库中没有 {}，且未填写 {}", prev_file.display(), missing.join("、")),
-        )])
-    }
-}
-
-fn from_load(e: &LoadError) -> Diagnostic {
-    Diagnostic::new(e.rule, Severity::Error, &e.file, e.at, e.message.clone())
 }
 
 /// Whether `dir` holds the outputs of inputs hashing to `hash`: the record's

@@ -8,10 +8,10 @@
 
 use std::path::Path;
 
-use crate::derive::Derived;
+use crate::derive::Layout;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Amount, Catalogue, ExpenseRow, FinalAccounts, IncomeRow, Loc, val};
-use crate::money::Money;
+use crate::ledger::Ledger;
+use crate::model::{Amount, Catalogue, Code, ExpenseRow, FinalAccounts, IncomeRow, Loc, val};
 
 /// One rule of the catalogue.
 pub struct Rule {
@@ -20,7 +20,7 @@ pub struct Rule {
     pub description: &'static str,
 }
 
-use Severity::{Error, Warning};
+use Severity::{Error, Info, Warning};
 
 /// Every rule, in the order `gongkai check --list-rules` prints them.
 pub const RULES: &[Rule] = &[
@@ -147,7 +147,146 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "R-TYPST", severity: Error, description: "排版失败（模板生成的 Typst 有误或字体缺失）"
     },
+    Rule {
+        id: "S-ROUNDING",
+        severity: Info,
+        description: "填写的数与计算值相差不超过所用各数的舍入误差（尾差）：按填写的数印出",
+    },
+    Rule {
+        id: "T05-1", severity: Error, description: "公开05表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）"
+    },
+    Rule {
+        id: "T08-1", severity: Error, description: "公开08表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）"
+    },
+    Rule {
+        id: "T09-1", severity: Error, description: "公开09表 类 = Σ款，款 = Σ项（录入的类、款行与计算值比对）"
+    },
+    Rule {
+        id: "X-TYPED", severity: Error, description: "同一数字在部门决算和绩效自评中都填写了，两处不一致"
+    },
+    Rule {
+        id: "X-PROJ",
+        severity: Error,
+        description: "各项目支出绩效自评表全年执行数之和 = 部门决算 项目支出（all_projects: true 时为错误，否则为警告）",
+    },
+    Rule {
+        id: "X-BUDGET",
+        severity: Error,
+        description: "整体支出绩效自评表 年初预算（一般公共预算）= 部门决算 五（三）财政拨款支出年初预算数",
+    },
+    Rule {
+        id: "B-9",
+        severity: Error,
+        description: "基础数据表 三公经费各栏 = 部门决算（或绩效自评 numbers）中的“三公”经费",
+    },
+    Rule {
+        id: "B-10",
+        severity: Error,
+        description: "基础数据表 公用经费其中各行本年决算数 = 公开06表对应经济科目之和",
+    },
+    Rule {
+        id: "B-11", severity: Error, description: "基础数据表 政府采购金额本年决算数 = 部门决算 政府采购支出总额"
+    },
+    Rule {
+        id: "P-13",
+        severity: Error,
+        description: "项目支出绩效自评表 成本指标的实际完成值（金额）= 本表全年执行数",
+    },
+    Rule {
+        id: "P-DUP", severity: Error, description: "项目或基金名称重复（名称用于区分各表的数字）"
+    },
+    Rule {
+        id: "C-LIST-EMPTY", severity: Error, description: "句子需要的列表为空（如内设机构、部门职责）"
+    },
 ];
+
+/// Runs every 部门决算 rule on one unit-year: the data's own rules here;
+/// the sums, typed totals and stated figures were compared as `derive`
+/// defined them (their findings are in the ledger). `file` is its 决算.yaml.
+pub fn check_final_accounts(
+    l: &mut Ledger,
+    file: &Path,
+    fa: &FinalAccounts,
+    layout: &Layout,
+    cat: &Catalogue,
+) -> Vec<Diagnostic> {
+    let mut c = Ctx { file, out: Vec::new() };
+    if cat.func.year != fa.year {
+        c.push(
+            "C-CATALOGUE-YEAR",
+            Loc::default(),
+            format!(
+                "没有 {} 年的功能分类目录，使用的是 {}；若科目有调整，请复制为数据目录下的 catalogue/功能分类-{}.yaml，并把其中的 year 改为本年度",
+                fa.year, cat.func.origin, fa.year
+            ),
+        );
+    }
+    for code in &layout.unknown_codes {
+        let level = match code.code.len() {
+            3 => "类",
+            5 => "款",
+            _ => "项",
+        };
+        let written = fa.income.iter().chain_codes(&fa.expense).any(|c| c.code == code.code);
+        let how = if written {
+            format!("请在 {} 行写 name:", code.code)
+        } else {
+            format!("它是本行科目的上级{level}，数据中没有这一行：请加一行 - code: \"{}\" 并写 name:", code.code)
+        };
+        c.push(
+            "C-CODE-UNKNOWN",
+            code.at,
+            format!(
+                "{level}级科目 {} 没有名称：本年度所用的分类目录 {} 中没有它；{how}，或在分类目录中补充（复制为数据目录下的 catalogue/功能分类-{}.yaml）",
+                code.code, cat.func.origin, fa.year
+            ),
+        );
+    }
+    duplicates_and_negatives(&mut c, fa, cat);
+    balances(&mut c, l);
+    // 公开05 基本支出 = 公开06 人员 + 公用.
+    if let (Some(a), Some(b)) = (l.id("公开05.合计.基本支出"), l.id("公开06.合计")) {
+        l.check_same(a, b, "X-8", Error, "公开05表 基本支出合计与公开06表 人员经费合计 + 公用经费合计");
+    }
+    x9_fiscal_within_all_funds(&mut c, fa);
+    // 三公 actuals vs the basic-expenditure economic codes.
+    for (code, col, name) in [
+        ("30217", "公务接待费", "公务接待费"),
+        ("30231", "公务用车运行费", "公务用车运行费"),
+        ("30212", "因公出国（境）费", "因公出国（境）费"),
+        ("31013", "公务用车购置费", "公务用车购置费"),
+    ] {
+        let item = l.m(&format!("公开07.决算.{col}"));
+        if let Some(e) = fa.basic_by_econ.get(code)
+            && item < fa.unit.to_wanyuan(e.value)
+        {
+            c.push(
+                "X-10",
+                e.at,
+                format!(
+                    "公开07表 {name} 决算数 {} 小于 公开06表 {code} 的基本支出 {}",
+                    item.trimmed(),
+                    l.m(&format!("公开06.{code}")).trimmed()
+                ),
+            );
+        }
+    }
+    // Reasons the sentences need: 决算数 differs from 年初预算数.
+    for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
+        let code = &r.code.code;
+        let (actual, budget) = (l.m(&format!("五（三）.{code}.决算数")), l.m(&format!("五（三）.{code}.年初预算数")));
+        if actual != budget && crate::render::clause(r.reason.as_deref().unwrap_or("")).is_empty() {
+            c.push(
+                "N-REASON",
+                r.code.at,
+                format!("科目 {code} 缺少 reason（决算数与年初预算数差异的原因，第三部分 五（三））"),
+            );
+        }
+    }
+    check_reasons(&mut c, fa, l);
+    c.out.sort_by_key(|d| (d.line, d.column));
+    c.out
+}
 
 /// Context for locating findings.
 struct Ctx<'a> {
@@ -161,69 +300,32 @@ impl Ctx<'_> {
         self.out.push(Diagnostic::new(rule, sev, self.file, at, msg));
         self.out.last_mut().expect("just pushed")
     }
+}
 
-    fn mismatch(&mut self, rule: &'static str, at: Loc, what: String, found: Money, expected: Money, formula: String) {
-        if found == expected {
-            return;
-        }
-        let diff = found - expected;
-        let rhs = if formula.ends_with(&format!(" {}", expected.trimmed())) {
-            formula
-        } else {
-            format!("{formula} = {}", expected.trimmed())
-        };
-        self.push(rule, at, format!("{what} {} ≠ {rhs}（差 {}）", found.as_entered(), diff.abs().trimmed())).expected =
-            Some(expected.trimmed());
-        let d = self.out.last_mut().expect("pushed");
-        d.actual = Some(found.as_entered());
-        d.difference = Some(diff.signed());
+trait ChainCodes<'a> {
+    fn chain_codes(self, other: &'a [ExpenseRow]) -> Box<dyn Iterator<Item = &'a Code> + 'a>;
+}
+
+impl<'a, I: Iterator<Item = &'a IncomeRow> + 'a> ChainCodes<'a> for I {
+    fn chain_codes(self, other: &'a [ExpenseRow]) -> Box<dyn Iterator<Item = &'a Code> + 'a> {
+        Box::new(self.map(|r| &r.code).chain(other.iter().map(|r| &r.code)))
     }
 }
 
-/// Runs every 部门决算 rule on one unit-year. `file` is its 决算.yaml.
-pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &Catalogue) -> Vec<Diagnostic> {
-    let mut c = Ctx { file, out: Vec::new() };
-
-    if cat.func.year != fa.year {
-        c.push(
-            "C-CATALOGUE-YEAR",
-            Loc::default(),
-            format!(
-                "没有 {} 年的功能分类目录，使用的是 {} 年的；若科目有调整，请复制为数据目录下的 catalogue/功能分类-{}.yaml，并把其中的 year 改为本年度",
-                fa.year, cat.func.year, fa.year
-            ),
-        );
-    }
-    for code in &d.unknown_codes {
-        c.push(
-            "C-CODE-UNKNOWN",
-            code.at,
-            format!(
-                "科目编码 {} 不在 {} 年功能分类目录中：请在该行写 name:，或在 data/catalogue/功能分类-{}.yaml 中补充名称",
-                code.code, cat.func.year, cat.func.year
-            ),
-        );
-    }
-
-    // Duplicates and negatives.
-    let mut seen = std::collections::BTreeMap::new();
-    for r in &fa.expense {
-        if let Some(prev) = seen.insert(r.code.code.clone(), r.code.at) {
-            c.push(
-                "C-CODE-DUPLICATE",
-                r.code.at,
-                format!("支出科目 {} 重复出现（第一次在第 {} 行）", r.code.code, prev.line),
-            );
-        }
-    }
-    seen.clear();
-    for r in &fa.income {
-        if let Some(prev) = seen.insert(r.code.code.clone(), r.code.at) {
-            c.push(
-                "C-CODE-DUPLICATE",
-                r.code.at,
-                format!("收入科目 {} 重复出现（第一次在第 {} 行）", r.code.code, prev.line),
-            );
+fn duplicates_and_negatives(c: &mut Ctx, fa: &FinalAccounts, cat: &Catalogue) {
+    for (what, codes) in [
+        ("支出", fa.expense.iter().map(|r| &r.code).collect::<Vec<_>>()),
+        ("收入", fa.income.iter().map(|r| &r.code).collect::<Vec<_>>()),
+    ] {
+        let mut seen = std::collections::BTreeMap::new();
+        for code in codes {
+            if let Some(prev) = seen.insert(code.code.clone(), code.at) {
+                c.push(
+                    "C-CODE-DUPLICATE",
+                    code.at,
+                    format!("{what}科目 {} 重复出现（第一次在第 {} 行）", code.code, prev.line),
+                );
+            }
         }
     }
     let mut amounts: Vec<(&str, &Option<Amount>)> = Vec::new();
@@ -266,157 +368,42 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
         let known = cat.econ_name(code);
         if code.len() != 5 || known.is_none() {
             let why = if code.len() == 3 {
-                "类级小计由程序计算，只填款级（5 位）编码"
+                "类级小计由程序计算，只填款级（5 位）编码".to_string()
             } else {
-                "不在公开06表的固定行列表中"
+                format!("不在公开06表的固定行列表中（分类目录 {}）", cat.econ.origin)
             };
             c.push("C-ECON-CODE", a.at, format!("公开06表 经济分类编码 {code} 无效：{why}"));
         }
     }
+}
 
-    // Row totals typed by the user.
-    for r in fa.income.iter().filter(|r| r.code.code.len() == 7) {
-        if let Some(t) = r.total {
-            let parts = income_parts(r);
-            c.mismatch(
-                "T02-1",
-                t.at,
-                format!("公开02表 {} 本年收入合计", r.code.code),
-                t.value,
-                parts.iter().sum(),
-                "各项收入之和".into(),
-            );
-        }
-    }
-    for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
-        if let Some(t) = r.total {
-            let parts = expense_parts(r);
-            let names = ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
-            let formula: Vec<String> = parts
-                .iter()
-                .zip(names)
-                .filter(|(m, _)| !m.is_zero())
-                .map(|(m, n)| format!("{n} {}", m.trimmed()))
-                .collect();
-            c.mismatch(
-                "T03-1",
-                t.at,
-                format!(
-                    "公开03表 {} {} 本年支出合计",
-                    r.code.code,
-                    d.expense.row(&r.code.code).map(|x| x.name.as_str()).unwrap_or("")
-                ),
-                t.value,
-                parts.iter().sum(),
-                formula.join(" + "),
-            );
-        }
-    }
-
-    // 类/款 rows typed by the user, against the computed hierarchy.
-    for r in fa.income.iter().filter(|r| r.code.code.len() < 7) {
-        let Some(row) = d.income.row(&r.code.code) else {
-            c.push("T02-3", r.code.at, format!("公开02表 录入了 {} 行，但没有属于它的项级科目", r.code.code));
-            continue;
-        };
-        let names = ["财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"];
-        let entered = [
-            r.fiscal.map(|a| Amount { value: a.value + val(&r.gov_fund), at: a.at }),
-            r.superior,
-            r.business,
-            r.operating,
-            r.affiliated,
-            r.other,
-        ];
-        for (k, (e, n)) in entered.iter().zip(names).enumerate() {
-            if let Some(a) = e {
-                c.mismatch(
-                    "T02-3",
-                    a.at,
-                    format!("公开02表 {} {} {n}", row.code, row.name),
-                    a.value,
-                    row.values[k + 1],
-                    "下级科目之和".into(),
-                );
-            }
-        }
-    }
-    for r in fa.expense.iter().filter(|r| r.code.code.len() < 7) {
-        let Some(row) = d.expense.row(&r.code.code) else {
-            c.push("T03-3", r.code.at, format!("公开03表 录入了 {} 行，但没有属于它的项级科目", r.code.code));
-            continue;
-        };
-        let names = ["基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出"];
-        let entered = [r.basic, r.project, r.remit_superior, r.operating, r.affiliated];
-        for (k, (e, n)) in entered.iter().zip(names).enumerate() {
-            if let Some(a) = e {
-                let kids: Vec<String> = d
-                    .expense
-                    .rows
-                    .iter()
-                    .filter(|x| x.code.len() == row.code.len() + 2 && x.code.starts_with(&row.code))
-                    .map(|x| format!("{} {}", x.code, x.values[k + 1].trimmed()))
-                    .collect();
-                c.mismatch(
-                    "T03-3",
-                    a.at,
-                    format!("公开03表 {} {} {n}", row.code, row.name),
-                    a.value,
-                    row.values[k + 1],
-                    kids.join(" + "),
-                );
-            }
-        }
-    }
-
-    // Balances.
-    if let Some(closing) = fa.balances.closing {
-        c.mismatch(
-            "T01-6",
-            closing.at,
-            "公开01表 年末结转和结余".into(),
-            closing.value,
-            d.closing,
-            "总计 − 本年支出合计 − 结余分配".into(),
-        );
-    } else if d.closing.is_negative() {
+/// T01-6 and T04-5: no balance may be negative.
+fn balances(c: &mut Ctx, l: &Ledger) {
+    let closing = l.get("公开01.年末结转和结余").expect("derived");
+    if closing.typed.is_none() && closing.value.money().is_negative() {
         c.push(
             "T01-6",
             Loc::default(),
             format!(
                 "公开01表 收支不平衡：收入总计 {} 小于 本年支出合计 {}（年末结转和结余将为 {}）",
-                d.grand_total.trimmed(),
-                d.expense_total.trimmed(),
-                d.closing.trimmed()
+                l.m("公开01.收入总计").trimmed(),
+                l.m("公开03.合计.本年支出合计").trimmed(),
+                closing.value.money().trimmed()
             ),
         );
     }
-    let fiscal_closing = d.t04.rows.iter().find(|(_, r)| r.label == "年末财政拨款结转和结余").map(|(_, r)| r.values[0]);
-    if let Some(fc) = fiscal_closing
-        && fc.is_negative()
-    {
+    let fc = l.m("公开04.年末财政拨款结转和结余");
+    if fc.is_negative() {
         c.push(
             "T04-5",
             Loc::default(),
             format!("公开04表 财政拨款支出超过财政拨款收入与年初结转之和：年末财政拨款结转和结余为 {}", fc.trimmed()),
         );
     }
+}
 
-    // 公开05 基本支出 = 公开06 人员 + 公用.
-    let t06 = d.econ.personnel + d.econ.public;
-    if d.fiscal.total[1] != t06 {
-        let at = fa.basic_by_econ.values().next().map(|a| a.at).unwrap_or_default();
-        c.mismatch(
-            "X-8",
-            at,
-            "公开05表 基本支出合计".into(),
-            d.fiscal.total[1],
-            t06,
-            format!("公开06表 人员经费合计 {} + 公用经费合计 {}", d.econ.personnel.trimmed(), d.econ.public.trimmed()),
-        );
-    }
-
-    // fiscal parts within all-funds parts, per code.
+/// fiscal parts within all-funds parts, per code.
+fn x9_fiscal_within_all_funds(c: &mut Ctx, fa: &FinalAccounts) {
     for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
         for (fiscal, all, what) in
             [(&r.fiscal_basic, &r.basic, "基本支出"), (&r.fiscal_project, &r.project, "项目支出")]
@@ -441,75 +428,55 @@ pub fn check_final_accounts(file: &Path, fa: &FinalAccounts, d: &Derived, cat: &
             }
         }
     }
+}
 
-    // 三公 actuals vs the basic-expenditure economic codes.
-    let a = &d.three_public_actual;
-    for (code, item, name) in [
-        ("30217", a.reception, "公务接待费"),
-        ("30231", a.car_running, "公务用车运行费"),
-        ("30212", a.abroad, "因公出国（境）费"),
-        ("31013", a.car_purchase, "公务用车购置费"),
+/// N-REASON for the year-over-year sentences: a figure that changed needs
+/// its reason (the sentence would otherwise stop at the number), and a
+/// 公务接待费 needs the receptions it paid for.
+fn check_reasons(c: &mut Ctx, fa: &FinalAccounts, l: &Ledger) {
+    // Blank as printed: a reason of only punctuation or a lead-in prints nothing.
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| crate::render::clause(s).is_empty());
+    let r = &fa.reasons;
+    for (change, reason, key, what) in [
+        ("一.增减", &r.total_change, "reasons.total_change", "收、支总计"),
+        ("四.增减", &r.fiscal_change, "reasons.fiscal_change", "财政拨款收、支总计"),
+        ("五（一）.增减", &r.fiscal_expense_change, "reasons.fiscal_expense_change", "财政拨款支出"),
+        ("机关运行经费.增减", &r.org_running_cost, "reasons.org_running_cost", "机关运行经费"),
     ] {
-        if let Some(e) = fa.basic_by_econ.get(code)
-            && item < e.value
-        {
-            c.push(
-                "X-10",
-                e.at,
-                format!(
-                    "公开07表 {name} 决算数 {} 小于 公开06表 {code} 的基本支出 {}",
-                    item.trimmed(),
-                    e.value.trimmed()
-                ),
-            );
-        }
-    }
-
-    // N-9: stated 年初预算 total.
-    if let Some(stated) = fa.declared.fiscal_initial_budget {
-        let sum: Money = d.budget_items.iter().map(|i| i.initial_budget).sum();
-        c.mismatch(
-            "N-9",
-            stated.at,
-            "第三部分 五（三）财政拨款支出年初预算数".into(),
-            stated.value,
-            sum,
-            "各项级科目年初预算之和".into(),
-        );
-    }
-
-    // Reasons the sentences need: 决算数 differs from 年初预算数.
-    for r in fa.expense.iter().filter(|r| r.code.code.len() == 7) {
-        let actual = val(&r.fiscal_basic) + val(&r.fiscal_project);
-        if actual != val(&r.fiscal_initial_budget)
-            && crate::render::clause(r.reason.as_deref().unwrap_or("")).is_empty()
-        {
+        let base = change.replace(".增减", "");
+        let before = match base.as_str() {
+            "一" => "上年.收支总计",
+            "四" => "上年.财政拨款收支总计",
+            "五（一）" => "上年.财政拨款支出",
+            _ => "机关运行经费.比较基数",
+        };
+        let now = match base.as_str() {
+            "一" => "一.收支总计",
+            "四" => "四.财政拨款收支总计",
+            "五（一）" => "公开05.合计.小计",
+            _ => "机关运行经费",
+        };
+        // No base figure typed (a zero 年初预算 not given): nothing to explain.
+        let given = l.get(before).is_some_and(|e| e.formula != crate::ledger::Formula::Blank);
+        if given && !l.m(change).is_zero() && blank(reason) {
             c.push(
                 "N-REASON",
-                r.code.at,
-                format!("科目 {} 缺少 reason（决算数与年初预算数差异的原因，第三部分 五（三））", r.code.code),
+                Loc::default(),
+                format!("{what}由 {} 变为 {}，缺少 {key}（增减原因）", l.m(before).trimmed(), l.m(now).trimmed()),
             );
         }
     }
-
-    c.out.sort_by_key(|d| (d.line, d.column));
-    c.out
-}
-
-fn income_parts(r: &IncomeRow) -> [Money; 7] {
-    [
-        val(&r.fiscal),
-        val(&r.gov_fund),
-        val(&r.superior),
-        val(&r.business),
-        val(&r.operating),
-        val(&r.affiliated),
-        val(&r.other),
-    ]
-}
-
-fn expense_parts(r: &ExpenseRow) -> [Money; 5] {
-    [val(&r.basic), val(&r.project), val(&r.remit_superior), val(&r.operating), val(&r.affiliated)]
+    let tp = &fa.three_public;
+    if let Some(a) = tp.actual.reception
+        && !a.value.is_zero()
+        && tp.reception_groups == 0
+    {
+        c.push(
+            "N-REASON",
+            a.at,
+            format!("公务接待费 {} 万元，但 three_public.reception_groups（接待团组数）为 0", a.value.as_entered()),
+        );
+    }
 }
 
 /// The catalogue as text, for `gongkai check --list-rules`.
@@ -546,114 +513,33 @@ pub fn placeholders(file: &Path) -> Vec<Diagnostic> {
     out
 }
 
-/// N-REASON for the year-over-year sentences: a figure that changed needs
-/// its reason (the sentence would otherwise stop at the number), and a
-/// 公务接待费 needs the receptions it paid for.
-pub fn check_reasons(
-    file: &Path,
-    fa: &FinalAccounts,
-    d: &Derived,
-    prev: &crate::derive::PreviousFigures,
-    org_base: Option<Money>,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    // Blank as printed: a reason of only punctuation or a lead-in prints nothing.
-    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| crate::render::clause(s).is_empty());
-    let r = &fa.reasons;
-    let changes = [
-        (prev.total, d.grand_total, &r.total_change, "reasons.total_change", "收、支总计"),
-        (prev.fiscal_total, d.fiscal_grand_total, &r.fiscal_change, "reasons.fiscal_change", "财政拨款收、支总计"),
-        (
-            prev.fiscal_expense,
-            d.fiscal.total[0],
-            &r.fiscal_expense_change,
-            "reasons.fiscal_expense_change",
-            "财政拨款支出",
-        ),
-        (org_base, d.org_running_cost, &r.org_running_cost, "reasons.org_running_cost", "机关运行经费"),
-    ];
-    for (before, now, reason, key, what) in changes {
-        if let Some(before) = before
-            && before != now
-            && blank(reason)
-        {
-            out.push(Diagnostic::new(
-                "N-REASON",
-                Warning,
-                file,
-                Loc::default(),
-                format!("{what}由 {} 变为 {}，缺少 {key}（增减原因）", before.trimmed(), now.trimmed()),
-            ));
-        }
+/// C-LIST-EMPTY: the lists 第一部分's sentences are built from. An empty
+/// 内设机构 or 决算单位构成 list would print “内设机构包括：。”; an empty
+/// 职责 list with no lead-in sentence would leave its heading alone.
+pub fn check_unit(file: &Path, unit: &crate::model::Unit) -> Vec<Diagnostic> {
+    let mut c = Ctx { file, out: Vec::new() };
+    let blank = |xs: &[String]| xs.iter().all(|x| crate::render::clause(x).is_empty());
+    if blank(&unit.internal_departments) {
+        c.push(
+            "C-LIST-EMPTY",
+            Loc::default(),
+            "internal_departments（内设机构）为空：第一部分 二（一）的句子“…内设机构包括：…”要列出至少一个内设机构"
+                .into(),
+        );
     }
-    let tp = &fa.three_public;
-    if let Some(a) = tp.actual.reception
-        && !a.value.is_zero()
-        && tp.reception_groups == 0
-    {
-        out.push(Diagnostic::new(
-            "N-REASON",
-            Warning,
-            file,
-            a.at,
-            format!("公务接待费 {} 万元，但 three_public.reception_groups（接待团组数）为 0", a.value.as_entered()),
-        ));
+    if blank(&unit.budget_units) {
+        c.push(
+            "C-LIST-EMPTY",
+            Loc::default(),
+            format!("budget_units（决算单位构成）为空：第一部分 二（二）要列出决算单位，如“{}本级”", unit.name),
+        );
     }
-    out
-}
-
-/// N-PREV-STATED: `previous:` figures typed although last year's data file
-/// is in the repository (`from_file`) are compared with what that file gives.
-pub fn check_typed_previous(
-    file: &Path,
-    typed: &crate::model::PreviousYear,
-    from_file: &crate::derive::PreviousFigures,
-) -> Vec<Diagnostic> {
-    let source = from_file.from_file.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-    let typed_three_public = typed.three_public.as_ref().map(|t| crate::derive::ThreePublicRow::from_items(t).total);
-    let pairs = [
-        (typed.total.map(|a| (a.value, a.at)), from_file.total, "previous.total（上年收、支总计）"),
-        (
-            typed.fiscal_total.map(|a| (a.value, a.at)),
-            from_file.fiscal_total,
-            "previous.fiscal_total（上年财政拨款收、支总计）",
-        ),
-        (
-            typed.fiscal_expense.map(|a| (a.value, a.at)),
-            from_file.fiscal_expense,
-            "previous.fiscal_expense（上年一般公共预算财政拨款支出）",
-        ),
-        (
-            typed.org_running_cost.map(|a| (a.value, a.at)),
-            from_file.org_running_cost,
-            "previous.org_running_cost（上年机关运行经费）",
-        ),
-        (
-            typed_three_public.map(|t| (t, Loc::default())),
-            from_file.three_public.as_ref().map(|t| t.total),
-            "previous.three_public 合计（上年“三公”经费）",
-        ),
-    ];
-    let mut out = Vec::new();
-    for (typed, computed, what) in pairs {
-        if let (Some((value, at)), Some(computed)) = (typed, computed)
-            && value != computed
-        {
-            out.push(
-                Diagnostic::new(
-                    "N-PREV-STATED",
-                    Warning,
-                    file,
-                    at,
-                    format!(
-                        "{what} 填写为 {}，按 {source} 计算为 {}；以上年数据文件为准（这里的数可以删除）",
-                        value.trimmed(),
-                        computed.trimmed()
-                    ),
-                )
-                .with_values(computed.trimmed(), value.trimmed(), (value - computed).signed()),
-            );
-        }
+    if blank(&unit.duties) && unit.duties_intro.trim().is_empty() {
+        c.push(
+            "C-LIST-EMPTY",
+            Loc::default(),
+            "duties（部门职责）和 duties_intro 都为空：第一部分 一、部门职责 下没有内容".into(),
+        );
     }
-    out
+    c.out
 }

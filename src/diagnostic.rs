@@ -1,5 +1,7 @@
 //! Diagnostics shared by every stage: a located, rule-tagged message in
-//! Chinese, with expected and actual values where a number is wrong.
+//! Chinese, with expected and actual values where a number is wrong, and
+//! the other places a figure comes from (a cross-document finding names
+//! both files).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,10 +10,12 @@ use serde::Serialize;
 
 use crate::model::Loc;
 
-/// Errors block a unit's documents (unless `--draft`); warnings never do.
+/// Errors block a unit's documents (unless `--draft`); warnings never do;
+/// notes say what was done (a 尾差 printed as the unit typed it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    Info,
     Warning,
     Error,
 }
@@ -21,8 +25,20 @@ impl Severity {
         match self {
             Severity::Error => "错误",
             Severity::Warning => "警告",
+            Severity::Info => "提示",
         }
     }
+}
+
+/// Another place a finding is about: where the other side of a comparison
+/// was written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: PathBuf,
+    pub line: u32,
+    pub column: u32,
+    /// What is there, e.g. “部门决算 项目支出 139.69”.
+    pub label: String,
 }
 
 /// One finding about a unit's data.
@@ -42,12 +58,15 @@ pub struct Diagnostic {
     /// The computed value, when a number is wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    /// The value found in the data.
+    /// The value found in the data (as the user typed it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
     /// actual − expected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub difference: Option<String>,
+    /// The other places the finding is about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
@@ -68,6 +87,7 @@ impl Diagnostic {
             expected: None,
             actual: None,
             difference: None,
+            related: Vec::new(),
         }
     }
 
@@ -80,6 +100,16 @@ impl Diagnostic {
     pub fn with_expected(mut self, expected: impl ToString, actual: impl ToString) -> Self {
         self.expected = Some(expected.to_string());
         self.actual = Some(actual.to_string());
+        self
+    }
+
+    /// Adds the places the other side of the finding was written.
+    pub fn with_related(mut self, related: impl IntoIterator<Item = Related>) -> Self {
+        for r in related {
+            if !self.related.contains(&r) && !(r.file == self.file && r.line == self.line && r.line > 0) {
+                self.related.push(r);
+            }
+        }
         self
     }
 

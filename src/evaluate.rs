@@ -1,185 +1,682 @@
-//! 绩效自评: computes what the self-evaluation documents print — 执行率,
-//! 预算执行得分, 总分, 一级 weights, 年度资金总额, 基础数据表 totals,
-//! 控制率, fund balances and completion rates, and the number-determined
-//! paragraphs of the reports — taking 基本支出, 项目支出 and 三公 from the
-//! same unit-year's 决算 data when it exists, so the documents cannot
-//! disagree. Public entries: [`evaluate`], [`check`], [`report_view`].
+//! 绩效自评: every figure the self-evaluation documents print enters the
+//! unit-year's [`Ledger`] — 执行率, 预算执行得分, 总分, 一级 weights,
+//! 年度资金总额, 基础数据表 totals, 控制率, fund balances and completion
+//! rates, the figures of the computed paragraphs — and the 绩效自评 rules
+//! and the cross-document rules read them there. 基本支出, 项目支出, 三公 and
+//! 公用经费 are the 部门决算's own entries when the same unit-year has
+//! 决算 data, so the documents cannot disagree; figures typed in both files
+//! are compared.
+//!
+//! Public entries: [`evaluate`] (the ledger), [`check`] (the rules).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
-
-use crate::derive::{Derived, ThreePublicRow, zh_number};
+use crate::derive::three_public_items;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::ledger::{Id, Ledger, Value};
 use crate::model::{
-    Amount, ComputedKey, Content, EconItem, ExecutionRateBase, FinalAccounts, Fund, FundRow, IndicatorGroup, Loc,
-    NamedAmount, PerformanceFile, Report, ReportKind, Section, ThreeColumns, Unit, val,
+    Amount, ComputedKey, EconItem, ExecutionRateBase, FundRow, IndicatorGroup, Loc, NamedAmount, PerformanceFile,
+    Profile, ThreeColumns, ThreePublicItems, val,
 };
-use crate::money::{Money, Ratio};
+use crate::money::{Money, Ratio, Unit};
 
-/// The weight of the 预算执行 row and of each 一级 indicator (财预〔2020〕10号).
+/// The weight of the 预算执行 row (财预〔2020〕10号).
 pub const EXECUTION_WEIGHT: i64 = 10;
+/// The weights of the 一级 indicators (财预〔2020〕10号): with a 满意度
+/// indicator 50 / 30 / 10; without one, its 10 moves to 产出 and 效益.
 pub const LEVEL1_WEIGHTS: &[(&str, i64)] = &[("产出指标", 50), ("效益指标", 30), ("满意度指标", 10)];
 
-fn m(i: i64) -> Money {
-    Money(rust_decimal::Decimal::from(i))
+/// The columns of the 基础数据表 经费控制情况.
+pub const BASIC_COLUMNS: [&str; 3] = ["上年决算数", "本年预算数", "本年决算数"];
+
+/// A scored table's key in the ledger (整体 table title or project name)
+/// and what the view needs besides its figures.
+#[derive(Debug, Clone)]
+pub struct ScoredTable {
+    /// Prefix of its quantities.
+    pub key: String,
+    /// The 一级 indicators in order of appearance.
+    pub level1: Vec<String>,
+    /// Its scores are printed (`scored: false` leaves them blank).
+    pub scored: bool,
+    /// Indicator rows: (group index, row index) → the names of its 分值/得分 cells.
+    pub groups: Vec<GroupNames>,
 }
 
-/// A scored table (整体 or 项目): funds, execution and indicators.
+/// The 分值 and 得分 quantity names of one 二级 block.
 #[derive(Debug, Clone)]
-pub struct Scored {
-    pub initial: Money,
-    pub annual: Money,
-    pub executed: Money,
-    /// 执行率, absent when its base is zero.
-    pub rate: Option<Ratio>,
-    /// Which base the rate used.
-    pub base: ExecutionRateBase,
-    pub execution_score: Money,
-    /// The computed score (分值 × 执行率, capped at 分值).
-    pub computed_execution_score: Option<Money>,
-    /// Σ 分值 per 一级, in order of appearance.
-    pub level1_weights: Vec<(String, Money)>,
-    pub total_weight: Money,
-    pub total_score: Money,
+pub struct GroupNames {
+    /// Merged over the block (`weight:` on the group), or per row.
+    pub merged: bool,
+    pub weight: String,
+    pub score: String,
+    pub rows: Vec<(String, String)>,
 }
 
-/// Everything computed for one unit-year's 绩效自评.
-#[derive(Debug, Clone)]
+/// What `evaluate` found out about the file's tables.
+#[derive(Debug, Clone, Default)]
 pub struct Evaluation {
-    pub year: u16,
-    pub basic_actual: Option<Money>,
-    pub project_actual: Option<Money>,
-    pub three_public_budget: Option<ThreePublicRow>,
-    pub three_public_actual: Option<ThreePublicRow>,
-    pub three_public_previous: Option<ThreePublicRow>,
-    pub overall: Option<Scored>,
-    pub projects: Vec<Scored>,
-    /// 机关运行/公用经费 from 公开06 (for the 基础数据表 check).
-    pub public_cost: Option<Money>,
+    pub overall: Option<ScoredTable>,
+    /// One per entry of `projects:`, in order (also those not evaluated).
+    pub projects: Vec<ScoredTable>,
+    /// The same unit-year has 决算 data.
+    pub with_final_accounts: bool,
 }
 
-fn scored(
-    base: ExecutionRateBase,
-    initial: Money,
-    annual: Money,
-    executed: Money,
-    entered: Option<Amount>,
-    groups: &[IndicatorGroup],
-) -> Scored {
-    let rate = match base {
-        ExecutionRateBase::Annual => Ratio::of(executed, annual),
-        ExecutionRateBase::Initial if !initial.is_zero() => Ratio::of(executed, initial),
-        ExecutionRateBase::Initial => Ratio::of(executed, annual),
-    };
-    let computed = rate.map(|r| {
-        let s = Money(
-            (m(EXECUTION_WEIGHT).0 * r.value())
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-        );
-        if s > m(EXECUTION_WEIGHT) { m(EXECUTION_WEIGHT) } else { s }
-    });
-    let execution_score = entered.map(|a| a.value).or(computed).unwrap_or_default();
-    let mut level1: Vec<(String, Money)> = Vec::new();
-    let mut total_score = execution_score;
-    for g in groups {
-        let w = g.weight.map(|a| a.value).unwrap_or_else(|| g.rows.iter().map(|r| val(&r.weight)).sum());
-        let s = g.score.map(|a| a.value).unwrap_or_else(|| g.rows.iter().map(|r| val(&r.score)).sum());
-        total_score = total_score + s;
-        match level1.iter_mut().find(|(n, _)| *n == g.level1) {
-            Some(e) => e.1 = e.1 + w,
-            None => level1.push((g.level1.clone(), w)),
-        }
-    }
-    let total_weight = m(EXECUTION_WEIGHT) + level1.iter().map(|(_, w)| *w).sum::<Money>();
-    Scored {
-        initial,
-        annual,
-        executed,
-        rate,
-        base,
-        execution_score,
-        computed_execution_score: computed,
-        level1_weights: level1,
-        total_weight,
-        total_score,
-    }
-}
-
-fn fund_total(rows: &[&FundRow]) -> (Money, Money, Money) {
-    (
-        rows.iter().map(|r| val(&r.initial)).sum(),
-        rows.iter().map(|r| val(&r.annual)).sum(),
-        rows.iter().map(|r| val(&r.executed)).sum(),
-    )
-}
-
-/// Computes the evaluation of one unit-year.
-pub fn evaluate(_unit: &Unit, p: &PerformanceFile, fa: Option<&FinalAccounts>, d: Option<&Derived>) -> Evaluation {
-    let n = &p.numbers;
-    let basic_actual = d.map(|d| d.expense.total[1]).or(n.basic_actual.map(|a| a.value));
-    let project_actual = d.map(|d| d.expense.total[2]).or(n.project_actual.map(|a| a.value));
-    let (tpb, tpa, tpp) = match (fa, d) {
-        (Some(fa), Some(d)) => (
-            Some(d.three_public_budget.clone()),
-            Some(d.three_public_actual.clone()),
-            fa.previous.as_ref().and_then(|p| p.three_public.as_ref()).map(ThreePublicRow::from_items),
-        ),
-        _ => match &n.three_public {
-            Some(t) => (
-                Some(ThreePublicRow::from_items(&t.budget)),
-                Some(ThreePublicRow::from_items(&t.actual)),
-                t.previous.as_ref().map(ThreePublicRow::from_items),
-            ),
-            None => (None, None, None),
-        },
-    };
+/// Computes every figure of a unit-year's 绩效自评 into `l`.
+pub fn evaluate(l: &mut Ledger, p: &PerformanceFile, file: u16, with_final_accounts: bool) -> Evaluation {
+    let mut e = Evaluator { l, p, file, unit: p.unit, fa: with_final_accounts };
+    e.actuals();
+    e.three_public();
     let overall = p.overall.as_ref().map(|o| {
-        scored(
-            p.execution_rate_base,
-            val(&o.funds.initial),
-            val(&o.funds.annual),
-            val(&o.funds.executed),
-            o.execution_score,
-            &o.indicators,
-        )
+        let rows = [("年度资金总额", &o.funds)];
+        let t = e.scored(&o.title, &rows, o.execution_score, &o.indicators, o.scored);
+        for (name, a) in [
+            ("一般公共预算", o.by_income.general_budget),
+            ("政府性基金拨款", o.by_income.gov_fund),
+            ("纳入专户管理的非税收入拨款", o.by_income.special_account),
+            ("其他资金", o.by_income.other),
+        ] {
+            e.l.input(format!("{}.按收入性质.{name}", o.title), a, file, e.unit);
+        }
+        for (name, a) in [("基本支出", o.by_expense.basic), ("项目支出", o.by_expense.project)] {
+            e.l.input(format!("{}.按支出性质.{name}", o.title), a, file, e.unit);
+        }
+        t
     });
-    let projects = p
+    let projects: Vec<ScoredTable> = p
         .projects
         .iter()
         .map(|t| {
-            let (i, a, e) = fund_total(&[&t.current_fiscal, &t.carryover, &t.other]);
-            scored(p.execution_rate_base, i, a, e, t.execution_score, &t.indicators)
+            let rows = [("当年财政拨款", &t.current_fiscal), ("上年结转资金", &t.carryover), ("其他资金", &t.other)];
+            e.scored(&t.name, &rows, t.execution_score, &t.indicators, t.scored && t.evaluated)
         })
         .collect();
-    Evaluation {
-        year: p.year,
-        basic_actual,
-        project_actual,
-        three_public_budget: tpb,
-        three_public_actual: tpa,
-        three_public_previous: tpp,
-        overall,
-        projects,
-        public_cost: d.map(|d| d.econ.public),
+    e.project_report();
+    e.numbers();
+    e.basic_data();
+    e.funds();
+    Evaluation { overall, projects, with_final_accounts }
+}
+
+struct Evaluator<'a> {
+    l: &'a mut Ledger,
+    p: &'a PerformanceFile,
+    file: u16,
+    unit: Unit,
+    fa: bool,
+}
+
+impl Evaluator<'_> {
+    fn input(&mut self, name: impl Into<String>, a: Option<Amount>) -> Id {
+        self.l.input(name, a, self.file, self.unit)
+    }
+
+    fn id(&self, name: &str) -> Id {
+        self.l.id(name).unwrap_or_else(|| panic!("quantity {name} is defined before it is used"))
+    }
+
+    /// A figure the 决算 data holds (`there`), also typed here (`typed`):
+    /// the 决算's entry under the name `name`, the typed one compared (X-TYPED).
+    fn from_final_accounts(&mut self, name: &str, there: &str, typed: Option<Amount>, what: &str) -> Id {
+        if self.fa {
+            let id = self.id(there);
+            let id = self.l.alias(name, id);
+            if let Some(a) = typed {
+                self.l.typed(id, a, self.file, self.unit, "X-TYPED", &format!("{what}（部门决算中已有此数）："));
+            }
+            id
+        } else {
+            self.input(name, typed)
+        }
+    }
+
+    /// 基本支出 and 项目支出: actual (from the 决算 when it exists), budget,
+    /// adjustment, and their breakdown by economic classification.
+    fn actuals(&mut self) {
+        let n = &self.p.numbers;
+        for (what, there, typed, budget, adjustment, items) in [
+            ("基本支出", "公开03.合计.基本支出", n.basic_actual, n.basic_budget, n.basic_adjustment, &n.basic_by_econ),
+            (
+                "项目支出",
+                "公开03.合计.项目支出",
+                n.project_actual,
+                n.project_budget,
+                n.project_adjustment,
+                &n.project_by_econ,
+            ),
+        ] {
+            let actual =
+                self.from_final_accounts(&format!("{what}.实际"), there, typed, &format!("numbers.{what}实际数"));
+            let b = self.input(format!("{what}.年初预算"), budget);
+            let adj = self.input(format!("{what}.调整"), adjustment);
+            self.l.linear(format!("{what}.结余"), vec![(b, false), (adj, false), (actual, true)]);
+            if items.is_empty() {
+                continue;
+            }
+            let ids: Vec<Id> = items.iter().map(|i| self.econ_item(&format!("{what}.经济分类"), i, actual)).collect();
+            let sum = self.l.sum(format!("{what}.经济分类合计"), &ids);
+            self.l.check_same(
+                sum,
+                actual,
+                "N-ECON",
+                Severity::Error,
+                &format!("{what}按经济分类各项之和与{what}实际数"),
+            );
+        }
+    }
+
+    /// An economic item, its 其中 details (N-ECON: their sum may not exceed
+    /// it) and its share of `whole`.
+    fn econ_item(&mut self, prefix: &str, i: &EconItem, whole: Id) -> Id {
+        let name = format!("{prefix}.{}", i.name);
+        let id = self.input(name.clone(), Some(i.amount));
+        if !i.items.is_empty() {
+            let kids: Vec<Id> =
+                i.items.iter().map(|x| self.input(format!("{name}.{}", x.name), Some(x.amount))).collect();
+            let s = self.l.sum(format!("{name}.其中合计"), &kids);
+            if self.l.money(s) > self.l.money(id) {
+                let (file, at) = (self.l.file_path(self.file).to_path_buf(), i.amount.at);
+                self.l.push(Diagnostic::new(
+                    "N-ECON",
+                    Severity::Error,
+                    file,
+                    at,
+                    format!(
+                        "{} 的其中明细之和 {} 超过其金额 {}",
+                        i.name,
+                        self.l.money(s).trimmed(),
+                        self.l.money(id).trimmed()
+                    ),
+                ));
+            }
+        }
+        self.l.ratio_of(format!("{name}.占比"), id, whole);
+        id
+    }
+
+    /// “三公”经费: budget, actual and last year's (the 决算's when it exists),
+    /// with the savings and the change the sentences and the 明细表 print.
+    fn three_public(&mut self) {
+        let n = self.p.numbers.three_public.clone();
+        let cols = crate::derive::T07_COLUMNS;
+        if self.fa {
+            for (half, there, typed) in [
+                ("预算", "公开07.预算", n.as_ref().map(|t| &t.budget)),
+                ("决算", "公开07.决算", n.as_ref().map(|t| &t.actual)),
+                ("上年", "上年.三公", n.as_ref().and_then(|t| t.previous.as_ref())),
+            ] {
+                for col in cols {
+                    let id = self.id(&format!("{there}.{col}"));
+                    self.l.alias(format!("三公.{half}.{col}"), id);
+                }
+                if let Some(t) = typed {
+                    self.typed_three_public(&format!("三公.{half}"), t);
+                }
+            }
+        } else if let Some(t) = &n {
+            three_public_items(self.l, "三公.预算", &t.budget, self.file, self.unit);
+            three_public_items(self.l, "三公.决算", &t.actual, self.file, self.unit);
+            let prev = t.previous.clone();
+            three_public_items(self.l, "三公.上年", &prev.clone().unwrap_or_default(), self.file, self.unit);
+            if prev.is_none() {
+                return self.three_public_changes(false);
+            }
+        } else {
+            return;
+        }
+        self.three_public_changes(true);
+    }
+
+    /// Typed 三公 items that the 决算 data also holds (X-TYPED).
+    fn typed_three_public(&mut self, prefix: &str, t: &ThreePublicItems) {
+        for (col, a) in [
+            ("因公出国（境）费", t.abroad),
+            ("公务用车购置费", t.car_purchase),
+            ("公务用车运行费", t.car_running),
+            ("公务接待费", t.reception),
+        ] {
+            if let Some(a) = a {
+                let id = self.id(&format!("{prefix}.{col}"));
+                self.l.typed(
+                    id,
+                    a,
+                    self.file,
+                    self.unit,
+                    "X-TYPED",
+                    &format!("numbers.three_public {col}（部门决算中已有此数）："),
+                );
+            }
+        }
+    }
+
+    fn three_public_changes(&mut self, with_previous: bool) {
+        for col in crate::derive::T07_COLUMNS {
+            let (b, a) = (self.id(&format!("三公.预算.{col}")), self.id(&format!("三公.决算.{col}")));
+            self.l.diff(format!("三公.{col}.节约数"), b, a);
+            if with_previous {
+                let p = self.id(&format!("三公.上年.{col}"));
+                let d = self.l.diff(format!("三公.{col}.增减数"), a, p);
+                self.l.ratio_of(format!("三公.{col}.增减比例"), d, p);
+                if *col == "合计" {
+                    let amount = self.l.abs("三公.增减额", d);
+                    self.l.ratio_of("三公.增减率", amount, p);
+                }
+            }
+        }
+    }
+
+    /// A scored table: its fund rows, 执行率, 预算执行得分, the 分值 and 得分
+    /// of every indicator, the 一级 weights, 分值合计 and 总分.
+    fn scored(
+        &mut self,
+        key: &str,
+        rows: &[(&str, &FundRow)],
+        typed_score: Option<Amount>,
+        groups: &[IndicatorGroup],
+        scored: bool,
+    ) -> ScoredTable {
+        let cols = ["年初预算数", "全年预算数", "全年执行数"];
+        let mut columns: [Vec<Id>; 3] = Default::default();
+        for (row, f) in rows {
+            let prefix = if rows.len() == 1 { key.to_string() } else { format!("{key}.{row}") };
+            for (k, a) in [f.initial, f.annual, f.executed].into_iter().enumerate() {
+                columns[k].push(self.input(format!("{prefix}.{}", cols[k]), a));
+            }
+        }
+        let [initial, annual, executed] = if rows.len() == 1 {
+            [columns[0][0], columns[1][0], columns[2][0]]
+        } else {
+            [0, 1, 2].map(|k| self.l.sum(format!("{key}.{}", cols[k]), &columns[k]))
+        };
+        let base = match self.p.execution_rate_base {
+            ExecutionRateBase::Initial if !self.l.money(initial).is_zero() => initial,
+            _ => annual,
+        };
+        let rate = self.l.ratio_of(format!("{key}.执行率"), executed, base);
+        let weight = self.l.rule(
+            format!("{key}.预算执行分值"),
+            Value::Money(Money::from_int(EXECUTION_WEIGHT)),
+            "财预〔2020〕10号：预算执行率的分值为 10",
+            vec![],
+        );
+        let mut level1: Vec<String> = Vec::new();
+        for g in groups {
+            if !level1.contains(&g.level1) {
+                level1.push(g.level1.clone());
+            }
+        }
+        let mut names = Vec::new();
+        let mut by_level1: BTreeMap<&str, (Vec<Id>, Vec<Id>)> = BTreeMap::new();
+        for g in groups {
+            let prefix = format!("{key}.{}.{}", g.level1, g.level2);
+            let rows: Vec<(Id, Id)> = g
+                .rows
+                .iter()
+                .map(|r| {
+                    let w = self.input(format!("{prefix}.{}.分值", r.name), r.weight);
+                    let s = self.input(format!("{prefix}.{}.得分", r.name), r.score.filter(|_| scored));
+                    (w, s)
+                })
+                .collect();
+            let merged = g.weight.is_some();
+            let (w, s) = if merged {
+                (
+                    self.input(format!("{prefix}.分值"), g.weight),
+                    self.input(format!("{prefix}.得分"), g.score.filter(|_| scored)),
+                )
+            } else {
+                let ws: Vec<Id> = rows.iter().map(|r| r.0).collect();
+                let ss: Vec<Id> = rows.iter().map(|r| r.1).collect();
+                (self.l.sum(format!("{prefix}.分值"), &ws), self.l.sum(format!("{prefix}.得分"), &ss))
+            };
+            let e = by_level1.entry(&g.level1).or_default();
+            e.0.push(w);
+            e.1.push(s);
+            let name = |l: &Ledger, id: Id| l.entry(id).name.clone();
+            names.push(GroupNames {
+                merged,
+                weight: name(self.l, w),
+                score: name(self.l, s),
+                rows: rows.iter().map(|(w, s)| (name(self.l, *w), name(self.l, *s))).collect(),
+            });
+        }
+        let mut weights = vec![weight];
+        let mut scores = Vec::new();
+        for l1 in &level1 {
+            let (ws, ss) = by_level1.get(l1.as_str()).cloned().unwrap_or_default();
+            weights.push(self.l.sum(format!("{key}.{l1}.分值"), &ws));
+            scores.push(self.l.sum(format!("{key}.{l1}.得分"), &ss));
+        }
+        self.l.sum(format!("{key}.分值合计"), &weights);
+        if scored {
+            let score = match typed_score {
+                Some(a) => self.input(format!("{key}.预算执行得分"), Some(a)),
+                None => {
+                    let v = self.l.ratio(&format!("{key}.执行率")).map(execution_score).unwrap_or_default();
+                    let rule = "分值 × 执行率，四舍五入到 0.01，不超过分值（执行率无分母时为 0）";
+                    self.l.rule(format!("{key}.预算执行得分"), Value::Money(v), rule, vec![weight, rate])
+                }
+            };
+            scores.insert(0, score);
+            self.l.sum(format!("{key}.总分"), &scores);
+        }
+        ScoredTable { key: key.to_string(), level1, scored, groups: names }
+    }
+
+    /// The project report's fund paragraphs: per project the money received
+    /// and the use rate; the sums over the projects.
+    fn project_report(&mut self) {
+        let p = self.p;
+        if p.projects.is_empty() {
+            return;
+        }
+        let mut cols: [Vec<Id>; 4] = Default::default();
+        for t in &p.projects {
+            let k = &t.name;
+            let received = match t.received {
+                Some(a) => self.input(format!("{k}.到位资金"), Some(a)),
+                None => {
+                    let a = self.id(&format!("{k}.全年预算数"));
+                    self.l.alias(format!("{k}.到位资金"), a)
+                }
+            };
+            let executed = self.id(&format!("{k}.全年执行数"));
+            self.l.ratio_of(format!("{k}.资金使用率"), executed, received);
+            cols[0].push(self.id(&format!("{k}.年初预算数")));
+            cols[1].push(self.id(&format!("{k}.全年预算数")));
+            cols[2].push(received);
+            cols[3].push(executed);
+        }
+        self.l.sum("项目报告.年初预算数合计", &cols[0]);
+        let annual = self.l.sum("项目报告.全年预算数合计", &cols[1]);
+        let received = self.l.sum("项目报告.到位资金合计", &cols[2]);
+        self.l.ratio_of("项目报告.资金到位率", received, annual);
+        let spent = self.l.sum("项目报告.各项目全年执行数之和", &cols[3]);
+        // The report's total is the 部门决算's 项目支出 when every project is
+        // listed: one figure, however the projects' rounded amounts add up.
+        if self.fa && p.all_projects {
+            let total = self.id("公开03.合计.项目支出");
+            self.l.alias("项目报告.资金支出合计", total);
+        } else {
+            self.l.alias("项目报告.资金支出合计", spent);
+        }
+    }
+
+    /// 人员, the project lists and the special fund of the computed paragraphs.
+    fn numbers(&mut self) {
+        let (n, f) = (&self.p.numbers, self.file);
+        if let Some(s) = &n.staff {
+            let q = self.l.count("人员.编制数", s.quota as u64, f, Loc::default());
+            let i = self.l.count("人员.实际在职人数", s.in_post as u64, f, Loc::default());
+            self.l.ratio_of("人员.在职人员控制率", i, q);
+        }
+        for g in &n.project_groups {
+            let ids: Vec<Id> = g
+                .projects
+                .iter()
+                .map(|x| self.input(format!("项目清单.{}.{}", g.name, x.name), Some(x.amount)))
+                .collect();
+            self.l.sum(format!("项目清单.{}.合计", g.name), &ids);
+            self.l.count(format!("项目清单.{}.个数", g.name), g.projects.len() as u64, f, Loc::default());
+        }
+        if let Some(s) = &n.special_fund {
+            let b = self.named_list("专项资金.预算收入", &s.budget_sources);
+            let a = self.named_list("专项资金.实际收入", &s.actual_sources);
+            self.l.ratio_of("专项资金.到位率", a, b);
+            let items: Vec<Id> = s.spending.iter().map(|i| self.econ_item("专项资金.支出", i, a)).collect();
+            let spent = self.l.sum("专项资金.支出合计", &items);
+            self.l.ratio_of("专项资金.执行率", spent, a);
+        }
+    }
+
+    /// Each named amount under `prefix`, and their sum under `<prefix>合计`.
+    fn named_list(&mut self, prefix: &str, xs: &[NamedAmount]) -> Id {
+        let ids: Vec<Id> = xs.iter().map(|x| self.input(format!("{prefix}.{}", x.name), Some(x.amount))).collect();
+        self.l.sum(format!("{prefix}合计"), &ids)
+    }
+
+    /// 附件1-1 部门整体支出绩效评价基础数据表: every row and column, the
+    /// rows the 决算 data holds taken from it (typed ones compared).
+    fn basic_data(&mut self) {
+        let Some(b) = &self.p.basic_data else { return };
+        let cols = BASIC_COLUMNS;
+        // 三公经费: the 决算's 上年/预算/决算 where it has them.
+        for (k, (col, items)) in
+            [(cols[0], &b.three_public.previous), (cols[1], &b.three_public.budget), (cols[2], &b.three_public.actual)]
+                .into_iter()
+                .enumerate()
+        {
+            let half = ["上年", "预算", "决算"][k];
+            let from = if self.fa || self.l.id(&format!("三公.{half}.合计")).is_some() {
+                Some(format!("三公.{half}"))
+            } else {
+                None
+            };
+            for (row, col7) in [
+                ("公务用车购置和维护经费", "公务用车购置及运行费"),
+                ("公车购置", "公务用车购置费"),
+                ("公车运行维护", "公务用车运行费"),
+                ("出国经费", "因公出国（境）费"),
+                ("公务接待", "公务接待费"),
+                ("三公经费", "合计"),
+            ] {
+                let name = format!("基础数据表.{row}.{col}");
+                let typed = match col7 {
+                    "公务用车购置费" => items.car_purchase,
+                    "公务用车运行费" => items.car_running,
+                    "因公出国（境）费" => items.abroad,
+                    "公务接待费" => items.reception,
+                    _ => None,
+                };
+                match &from {
+                    Some(prefix) => {
+                        let id = self.id(&format!("{prefix}.{col7}"));
+                        let id = self.l.alias(name, id);
+                        if let Some(a) = typed {
+                            self.l.typed(
+                                id,
+                                a,
+                                self.file,
+                                self.unit,
+                                "B-9",
+                                &format!("基础数据表 {row} {col}（与“三公”经费数据比对）："),
+                            );
+                        }
+                    }
+                    None => match col7 {
+                        "公务用车购置及运行费" | "合计" => {}
+                        _ => {
+                            self.input(name, typed);
+                        }
+                    },
+                }
+            }
+            if from.is_none() {
+                let c = |r: &str| self.id(&format!("基础数据表.{r}.{col}"));
+                let (p, r, a, rec) = (c("公车购置"), c("公车运行维护"), c("出国经费"), c("公务接待"));
+                let car = self.l.sum(format!("基础数据表.公务用车购置和维护经费.{col}"), &[p, r]);
+                self.l.sum(format!("基础数据表.三公经费.{col}"), &[car, a, rec]);
+            }
+        }
+        // 项目支出 = 1 + 2 + 3（Σ 专项）+ 4; its 本年决算数 is the 决算's.
+        let mut special_cols: [Vec<Id>; 3] = Default::default();
+        for s in &b.special_funds {
+            for (k, a) in [s.previous, s.budget, s.actual].into_iter().enumerate() {
+                special_cols[k].push(self.input(format!("基础数据表.专项.{}.{}", s.name, cols[k]), a));
+            }
+        }
+        for (k, col) in cols.iter().enumerate() {
+            let parts = [
+                self.column("业务工作经费", &b.business_funds, k),
+                self.column("运行维护经费", &b.operation_funds, k),
+                self.l.sum(format!("基础数据表.专项资金.{col}"), &special_cols[k]),
+                self.column("其他事业类发展资金", &b.other_funds, k),
+            ];
+            let sum = self.l.sum(format!("基础数据表.项目支出各项之和.{col}"), &parts);
+            if k == 2 && self.fa {
+                let total = self.id("项目支出.实际");
+                let id = self.l.alias(format!("基础数据表.项目支出.{col}"), total);
+                self.l.check_same(
+                    sum,
+                    id,
+                    "B-8",
+                    Severity::Error,
+                    &format!("基础数据表 项目支出{}各项之和与部门决算 项目支出", col),
+                );
+            } else {
+                self.l.alias(format!("基础数据表.项目支出.{col}"), sum);
+            }
+        }
+        // 公用经费 and its 其中 rows; the 本年决算数 of 公用经费 is 公开06's (B-6),
+        // of the 其中 rows the 公开06 items they are made of (B-10).
+        for (row, c, from06) in [
+            ("公用经费", &b.public_cost, &["302", "307", "310", "399"][..]),
+            ("办公费", &b.office, &["30201"][..]),
+            ("水费、电费、差旅费", &b.utilities_travel, &["30205", "30206", "30211"][..]),
+            ("会议费、培训费", &b.meetings_training, &["30215", "30216"][..]),
+        ] {
+            for k in 0..3 {
+                let id = self.column(row, c, k);
+                if k == 2 && self.fa {
+                    let parts: Vec<Id> =
+                        from06.iter().filter_map(|code| self.l.id(&format!("公开06.{code}"))).collect();
+                    let from = self.l.sum(format!("基础数据表.{row}.{}（公开06）", cols[k]), &parts);
+                    let rule = if row == "公用经费" { "B-6" } else { "B-10" };
+                    if c.actual.is_some() {
+                        self.l.check_same(
+                            id,
+                            from,
+                            rule,
+                            Severity::Error,
+                            &format!("基础数据表 {row} 本年决算数与公开06表"),
+                        );
+                    }
+                }
+            }
+        }
+        for (row, c) in [("政府采购金额", &b.procurement), ("部门基本支出预算调整", &b.basic_adjustment)]
+        {
+            for k in 0..3 {
+                let id = self.column(row, c, k);
+                if k == 2 && self.fa && row == "政府采购金额" && c.actual.is_some() {
+                    let from = self.id("政府采购.支出总额");
+                    self.l.check_same(
+                        id,
+                        from,
+                        "B-11",
+                        Severity::Error,
+                        "基础数据表 政府采购金额 本年决算数与部门决算 政府采购支出总额",
+                    );
+                }
+            }
+        }
+        let bl = &b.buildings;
+        let ar = self.input("基础数据表.楼堂馆所.批复规模", bl.approved_area);
+        let aa = self.input("基础数据表.楼堂馆所.实际规模", bl.actual_area);
+        self.l.ratio_of("基础数据表.楼堂馆所.规模控制率", aa, ar);
+        let bi = self.input("基础数据表.楼堂馆所.预算投资", bl.budget_investment);
+        let ai = self.input("基础数据表.楼堂馆所.实际投资", bl.actual_investment);
+        self.l.ratio_of("基础数据表.楼堂馆所.投资概算控制率", ai, bi);
+    }
+
+    fn column(&mut self, row: &str, c: &ThreeColumns<Option<Amount>>, k: usize) -> Id {
+        let a = [c.previous, c.budget, c.actual][k];
+        self.input(format!("基础数据表.{row}.{}", BASIC_COLUMNS[k]), a)
+    }
+
+    /// 社会保险基金: income and expenditure, budget and actual, their items,
+    /// completion rates and balances, in the fund's own unit; typed totals
+    /// and balances compared (尾差 printed as typed).
+    fn funds(&mut self) {
+        for f in &self.p.funds {
+            let n = &f.name;
+            let u = f.unit;
+            let total = |me: &mut Self, what: &str, xs: &[NamedAmount], typed: Option<Amount>| -> Id {
+                let ids: Vec<Id> = xs
+                    .iter()
+                    .map(|x| me.l.input(format!("{n}.{what}.{}", x.name), Some(x.amount), me.file, u))
+                    .collect();
+                let id = if ids.is_empty() && typed.is_some() {
+                    me.l.input(format!("{n}.{what}"), typed, me.file, u)
+                } else {
+                    let id = me.l.sum(format!("{n}.{what}"), &ids);
+                    me.l.set_unit(id, u);
+                    if let Some(a) = typed {
+                        me.l.typed(id, a, me.file, u, "S-STATED", &format!("{n}{what}："));
+                    }
+                    id
+                };
+                id
+            };
+            let bi = total(self, "预算收入", &f.budget_income, f.budget_income_total);
+            let ai = total(self, "实际收入", &f.actual_income, f.actual_income_total);
+            let be = total(self, "预算支出", &f.budget_expense, f.budget_expense_total);
+            let ae = total(self, "实际支出", &f.actual_expense, f.actual_expense_total);
+            self.l.ratio_of(format!("{n}.收入完成率"), ai, bi);
+            self.l.ratio_of(format!("{n}.支出完成率"), ae, be);
+            let balance = self.l.diff(format!("{n}.当期结余"), ai, ae);
+            self.l.set_unit(balance, u);
+            if let Some(a) = f.balance {
+                self.l.typed(balance, a, self.file, u, "S-STATED", &format!("{n}当期收支结余："));
+            }
+            if f.opening_balance.is_some() || f.closing_balance.is_some() {
+                let opening = self.l.input(format!("{n}.期初结余"), f.opening_balance, self.file, u);
+                let closing = self.l.sum(format!("{n}.期末结余"), &[opening, balance]);
+                self.l.set_unit(closing, u);
+                if let Some(a) = f.closing_balance {
+                    self.l.typed(closing, a, self.file, u, "S-STATED", &format!("{n}期末滚存结余："));
+                }
+            }
+        }
     }
 }
 
-/// The 绩效自评 rules (layouts.md §3.4–3.5).
-pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic> {
+/// 预算执行得分 by rule: 分值 × 执行率, rounded to 0.01, at most the 分值.
+pub fn execution_score(rate: Ratio) -> Money {
+    let w = Money::from_int(EXECUTION_WEIGHT);
+    let s = Money(w.0 * rate.value()).round(2);
+    if s > w { w } else { s }
+}
+
+/// The 一级 weights a table must have: its own, the profile's, or the national rule.
+pub fn expected_weights(
+    table: &BTreeMap<String, Amount>,
+    profile: Option<&Profile>,
+) -> Option<BTreeMap<String, Money>> {
+    if !table.is_empty() {
+        return Some(table.iter().map(|(k, v)| (k.clone(), v.value)).collect());
+    }
+    profile
+        .filter(|p| !p.indicator_weights.is_empty())
+        .map(|p| p.indicator_weights.iter().map(|(k, v)| (k.clone(), v.value)).collect())
+}
+
+/// The 绩效自评 rules (layouts.md §3.4–3.5) and the cross-document rules.
+pub fn check(
+    l: &mut Ledger,
+    file: &Path,
+    p: &PerformanceFile,
+    e: &Evaluation,
+    profile: Option<&Profile>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // Findings that carry expected/actual values; `push` takes messages only.
-    let mut with_values: Vec<Diagnostic> = Vec::new();
-    let mut push =
-        |rule: &'static str, sev: Severity, at: Loc, msg: String| out.push(Diagnostic::new(rule, sev, file, at, msg));
-    let mut tables: Vec<(String, &[IndicatorGroup], &Scored, Option<Amount>)> = Vec::new();
+    let push = |out: &mut Vec<Diagnostic>, rule: &'static str, sev: Severity, at: Loc, msg: String| {
+        out.push(Diagnostic::new(rule, sev, file, at, msg))
+    };
+    let mut tables: Vec<(String, &[IndicatorGroup], &ScoredTable, Option<Amount>, &BTreeMap<String, Amount>)> =
+        Vec::new();
     if let (Some(o), Some(s)) = (&p.overall, &e.overall) {
-        tables.push((o.title.clone(), &o.indicators, s, o.execution_score));
+        tables.push((o.title.clone(), &o.indicators, s, o.execution_score, &o.weights));
     }
     for (t, s) in p.projects.iter().zip(&e.projects) {
-        tables.push((format!("项目支出绩效自评表“{}”", t.name), &t.indicators, s, t.execution_score));
+        if t.evaluated {
+            tables.push((format!("项目支出绩效自评表“{}”", t.name), &t.indicators, s, t.execution_score, &t.weights));
+        }
     }
-    for (name, groups, s, entered) in tables {
+    for (name, groups, s, entered, own) in tables {
+        let key = &s.key;
         let at = groups
             .first()
             .and_then(|g| g.rows.first())
@@ -187,36 +684,29 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             .map(|a| a.at)
             .or_else(|| groups.first().and_then(|g| g.weight).map(|a| a.at))
             .unwrap_or_default();
-        for (l1, w) in &s.level1_weights {
-            if let Some((_, want)) = LEVEL1_WEIGHTS.iter().find(|(n, _)| l1.starts_with(n))
-                && *w != m(*want)
-            {
-                push(
-                    "P-2",
-                    Severity::Error,
-                    at,
-                    format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {want}", w.trimmed()),
-                );
-            }
-        }
-        if s.total_weight != m(100) {
+        let weights: Vec<(String, Money)> =
+            s.level1.iter().map(|l1| (l1.clone(), l.m(&format!("{key}.{l1}.分值")))).collect();
+        p2_weights(&mut out, file, at, &name, &weights, expected_weights(own, profile));
+        let total_weight = l.m(&format!("{key}.分值合计"));
+        if total_weight != Money::from_int(100) {
             push(
+                &mut out,
                 "P-1",
                 Severity::Error,
                 at,
-                format!("{name}：分值合计为 {}（预算执行 10 + 各指标），应为 100", s.total_weight.trimmed()),
+                format!("{name}：分值合计为 {}（预算执行 10 + 各指标），应为 100", total_weight.trimmed()),
             );
         }
         for g in groups {
-            let gw = g.weight.map(|a| a.value);
-            if let (Some(w), Some(sc)) = (gw, g.score)
-                && sc.value > w
+            if let (Some(w), Some(sc)) = (g.weight, g.score)
+                && sc.value > w.value
             {
                 push(
+                    &mut out,
                     "P-4",
                     Severity::Error,
                     sc.at,
-                    format!("{name}：{} 得分 {} 超过分值 {}", g.level2, sc.value.trimmed(), w.trimmed()),
+                    format!("{name}：{} 得分 {} 超过分值 {}", g.level2, sc.value.trimmed(), w.value.trimmed()),
                 );
             }
             for r in &g.rows {
@@ -224,6 +714,7 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                     && sc.value > w.value
                 {
                     push(
+                        &mut out,
                         "P-4",
                         Severity::Error,
                         sc.at,
@@ -232,19 +723,50 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
                 }
             }
         }
-        match (entered, s.computed_execution_score) {
-            (Some(a), Some(c)) if a.value != c => push(
-                "P-6",
-                Severity::Warning,
-                a.at,
-                format!(
-                    "{name}：预算执行得分填写为 {}，按“分值 × 执行率”计算为 {}（执行率 {}%）",
-                    a.value.trimmed(),
-                    c.trimmed(),
-                    s.rate.map(|r| r.percent(2)).unwrap_or_default()
-                ),
-            ),
-            _ => {}
+        if let (Some(a), Some(r)) = (entered, l.ratio(&format!("{key}.执行率")))
+            && s.scored
+        {
+            let c = execution_score(r);
+            if a.value != c {
+                push(
+                    &mut out,
+                    "P-6",
+                    Severity::Warning,
+                    a.at,
+                    format!(
+                        "{name}：预算执行得分填写为 {}，按“分值 × 执行率”计算为 {}（执行率 {}%）",
+                        a.value.trimmed(),
+                        c.trimmed(),
+                        r.percent(2)
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(o) = &p.overall {
+        let title = &o.title;
+        let init = l.id(&format!("{title}.年初预算数")).expect("overall");
+        for (nature, parts) in [
+            ("收入", &["一般公共预算", "政府性基金拨款", "纳入专户管理的非税收入拨款", "其他资金"][..]),
+            ("支出", &["基本支出", "项目支出"][..]),
+        ] {
+            let ids: Vec<Id> = parts.iter().filter_map(|x| l.id(&format!("{title}.按{nature}性质.{x}"))).collect();
+            let sum = l.sum(format!("{title}.按{nature}性质分之和"), &ids);
+            if !l.money(sum).is_zero() {
+                l.check_same(init, sum, "P-9", Severity::Error, &format!("{title}：年初预算数与按{nature}性质分之和"));
+            }
+        }
+        // X-BUDGET: the 决算's 五（三）年初预算 is the 一般公共预算 年初预算 of the 整体 table.
+        if let (Some(a), Some(b)) = (l.id("五（三）.年初预算数"), l.id(&format!("{title}.按收入性质.一般公共预算")))
+            && o.by_income.general_budget.is_some()
+        {
+            l.check_same(
+                b,
+                a,
+                "X-BUDGET",
+                Severity::Error,
+                "整体支出绩效自评表 年初预算（一般公共预算）与部门决算 第三部分 五（三）财政拨款支出年初预算数",
+            );
         }
     }
     // A fund paragraph must name one of `funds:` (it would print a note).
@@ -253,6 +775,7 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             if !p.funds.iter().any(|f| f.name == name) {
                 let known: Vec<&str> = p.funds.iter().map(|f| f.name.as_str()).collect();
                 push(
+                    &mut out,
                     "P-FUND",
                     Severity::Error,
                     Loc::default(),
@@ -264,416 +787,231 @@ pub fn check(file: &Path, p: &PerformanceFile, e: &Evaluation) -> Vec<Diagnostic
             }
         }
     }
-    if let Some(o) = &p.overall {
-        let init = val(&o.funds.initial);
-        let by_income = val(&o.by_income.general_budget)
-            + val(&o.by_income.gov_fund)
-            + val(&o.by_income.special_account)
-            + val(&o.by_income.other);
-        let by_expense = val(&o.by_expense.basic) + val(&o.by_expense.project);
-        let at = o.funds.initial.map(|a| a.at).unwrap_or_default();
-        for (sum, nature) in [(by_income, "收入"), (by_expense, "支出")] {
-            if !sum.is_zero() && sum != init {
-                with_values.push(
-                    Diagnostic::new(
-                        "P-9",
-                        Severity::Error,
-                        file,
-                        at,
-                        format!(
-                            "{}：年初预算数 {} ≠ 按{nature}性质分之和 {}",
-                            o.title,
-                            init.as_entered(),
-                            sum.trimmed()
-                        ),
-                    )
-                    .with_values(sum.trimmed(), init.as_entered(), (init - sum).signed()),
-                );
-            }
-        }
-    }
+    duplicates(&mut out, file, p);
+    projects_against_final_accounts(l, &mut out, file, p, e);
     if let Some(b) = &p.basic_data {
-        let special: Money = b.special_funds.iter().map(|f| val(&f.actual)).sum();
-        let project_rows = special
-            + [&b.business_funds, &b.operation_funds, &b.other_funds].iter().map(|c| column(c, 2)).sum::<Money>();
-        let at = b.special_funds.first().and_then(|f| f.actual).map(|a| a.at).unwrap_or_default();
-        if let Some(pa) = e.project_actual
-            && !project_rows.is_zero()
-            && project_rows != pa
-        {
-            let d = Diagnostic::new(
-                "B-8",
-                Severity::Error,
-                file,
-                at,
-                format!(
-                    "基础数据表 项目支出{}年决算数 {} ≠ 部门决算 项目支出 {}（差 {}）",
-                    e.year,
-                    project_rows.trimmed(),
-                    pa.trimmed(),
-                    (project_rows - pa).abs().trimmed()
-                ),
-            )
-            .with_values(pa.trimmed(), project_rows.trimmed(), (project_rows - pa).signed());
-            with_values.push(d);
-        }
-        if let (Some(pc), Some(entered)) = (e.public_cost, b.public_cost.actual)
-            && pc != entered.value
-        {
-            push(
-                "B-6",
-                Severity::Error,
-                entered.at,
-                format!(
-                    "基础数据表 公用经费{}年决算数 {} ≠ 公开06表 公用经费合计 {}",
-                    e.year,
-                    entered.value.as_entered(),
-                    pc.trimmed()
-                ),
-            );
-        }
-        // P-12: a project's table and its 专项 row agree.
-        for (t, s) in p.projects.iter().zip(&e.projects) {
-            if let Some(f) = b.special_funds.iter().find(|f| f.name == t.name)
-                && let Some(a) = f.actual
-                && a.value != s.executed
-            {
-                push(
-                    "P-12",
-                    Severity::Error,
-                    a.at,
-                    format!(
-                        "基础数据表 “{}” 决算数 {} ≠ 项目支出绩效自评表 全年执行数 {}",
-                        t.name,
-                        a.value.as_entered(),
-                        s.executed.trimmed()
-                    ),
-                );
-            }
-        }
+        p12_basic_rows(l, &mut out, file, p, b);
     }
-    // Economic breakdowns against the stated actuals.
-    for (what, items, actual) in [
-        ("基本支出", &p.numbers.basic_by_econ, e.basic_actual),
-        ("项目支出", &p.numbers.project_by_econ, e.project_actual),
-    ] {
-        if items.is_empty() {
-            continue;
-        }
-        let sum: Money = items.iter().map(|i| i.amount.value).sum();
-        if let Some(a) = actual {
-            let diff = (sum - a).abs();
-            if !diff.is_zero() {
-                // A figure printed with fewer decimals is compared at that precision.
-                let scale = a.0.scale().min(2);
-                let rounded = sum.0.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-                let sev = if rounded == a.0 || diff <= Money::parse("0.01").expect("literal") {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                };
-                push(
-                    "N-ECON",
-                    sev,
-                    items[0].amount.at,
-                    format!(
-                        "{what}按经济分类各项之和 {} ≠ {what}实际数 {}（差 {}）",
-                        sum.trimmed(),
-                        a.trimmed(),
-                        diff.trimmed()
-                    ),
-                );
-            }
-        }
-        for i in items {
-            if i.items.is_empty() {
-                continue;
-            }
-            let s: Money = i.items.iter().map(|x| x.amount.value).sum();
-            if s > i.amount.value {
-                push(
-                    "N-ECON",
-                    Severity::Error,
-                    i.amount.at,
-                    format!("{what} {} 的其中明细之和 {} 超过其金额 {}", i.name, s.trimmed(), i.amount.value.trimmed()),
-                );
-            }
-        }
-    }
-    out.extend(with_values);
+    p13_cost_indicators(l, &mut out, file, p);
     out
 }
 
-// ---------------------------------------------------------------- views
-
-/// One numbered heading or paragraph of a report, in reading order.
-#[derive(Debug, Clone, Serialize)]
-pub struct Block {
-    /// heading, p, three_public_table.
-    pub kind: &'static str,
-    /// Heading depth (0 = 一、).
-    pub level: usize,
-    pub number: String,
-    pub text: String,
-    /// For a run-in heading: the paragraph that follows on the same line.
-    pub rest: String,
-    pub rows: Vec<Vec<String>>,
-}
-
-impl Block {
-    fn p(text: String) -> Block {
-        Block { kind: "p", level: 0, number: String::new(), text, rest: String::new(), rows: vec![] }
-    }
-}
-
-/// A scored table, formatted.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScoredView {
-    pub title: String,
-    pub name: String,
-    pub supervising: String,
-    pub implementing: String,
-    pub funds: Vec<(String, Vec<String>)>,
-    pub rate: String,
-    pub execution_score: String,
-    pub by_income: Vec<String>,
-    pub by_expense: Vec<String>,
-    pub goal: String,
-    pub achieved: String,
-    /// Rows: (一级 label with weight, 一级 rowspan or 0, 二级, 二级 rowspan or 0, 三级, target, actual, weight, weight rowspan, score, note).
-    pub rows: Vec<IndicatorRowView>,
-    pub total_weight: String,
-    pub total_score: String,
-    pub signature: SignatureView,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IndicatorRowView {
-    pub level1: String,
-    pub level1_span: usize,
-    pub level2: String,
-    pub level2_span: usize,
-    pub name: String,
-    pub target: String,
-    pub actual: String,
-    pub weight: String,
-    pub score: String,
-    /// Rows the 分值/得分 cells span (0: covered by the row above).
-    pub weight_span: usize,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct SignatureView {
-    pub filler: String,
-    pub date: String,
-    pub phone: String,
-}
-
-/// 基础数据表, formatted: (label, indent, three cells).
-#[derive(Debug, Clone, Serialize)]
-pub struct BasicDataView {
-    pub unit: String,
-    pub staff: Vec<String>,
-    pub prev_year: u16,
-    pub year: u16,
-    pub rows: Vec<(String, u8, Vec<String>)>,
-    pub buildings: Vec<String>,
-    pub thrift: String,
-    pub signature: SignatureView,
-}
-
-/// A report and its appended tables, ready for the template.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
-    pub file_name: String,
-    pub unit: String,
-    pub year: u16,
-    pub title: Vec<String>,
-    pub attachment_label: Option<String>,
-    pub seal_date: Option<String>,
-    pub closing_date: Option<String>,
-    pub blocks: Vec<Block>,
-    pub attachments: Vec<String>,
-    pub basic_data: Option<BasicDataView>,
-    pub overall: Option<ScoredView>,
-    pub projects: Vec<ScoredView>,
-    pub draft: bool,
-}
-
-fn t(m: Money) -> String {
-    m.trimmed()
-}
-fn t0(m: Money) -> String {
-    if m.is_zero() { String::new() } else { m.as_entered() }
-}
-fn oa(a: &Option<Amount>) -> String {
-    a.map(|a| a.value.as_entered()).unwrap_or_default()
-}
-fn pct(part: Money, whole: Money) -> Option<String> {
-    Ratio::of(part, whole).map(|r| r.percent(2))
-}
-
-/// The name a report is published under (its PDF's name without `.pdf`):
-/// the report's `file_name`, with `{year}` and `{unit}` filled in, or the
-/// standard name for its kind.
-fn report_file_name(unit: &Unit, year: u16, r: &Report) -> String {
-    match &r.file_name {
-        Some(name) => name.replace("{year}", &year.to_string()).replace("{unit}", &unit.name),
-        None => match r.kind {
-            ReportKind::Overall => format!("{year}年度{}部门整体支出绩效自评报告", unit.name),
-            ReportKind::Project => format!("{year}年度{}项目支出绩效自评报告", unit.name),
-        },
-    }
-}
-
-/// Builds the view of one report of a unit-year.
-pub fn report_view(unit: &Unit, p: &PerformanceFile, e: &Evaluation, r: &Report, draft: bool) -> ReportView {
-    let y = p.year;
-    let file_name = report_file_name(unit, y, r);
-    let mut blocks = Vec::new();
-    for c in &r.intro {
-        content(&mut blocks, c, unit, p, e);
-    }
-    let mut counters = [0usize; 6];
-    for s in &r.sections {
-        section(&mut blocks, s, 0, &mut counters, &r.level3_style, unit, p, e);
-    }
-    let sig = |s: &Option<crate::model::Signature>| {
-        let s = s.as_ref().or(p.signature.as_ref());
-        SignatureView {
-            filler: s.and_then(|s| s.filler.clone()).unwrap_or_default(),
-            date: s.and_then(|s| s.date.clone()).unwrap_or_default(),
-            phone: s.and_then(|s| s.phone.clone()).unwrap_or_default(),
+/// P-2: the 一级 weights against the table's, the profile's or the national ones.
+fn p2_weights(
+    out: &mut Vec<Diagnostic>,
+    file: &Path,
+    at: Loc,
+    name: &str,
+    weights: &[(String, Money)],
+    expected: Option<BTreeMap<String, Money>>,
+) {
+    let get = |n: &str| weights.iter().find(|(l1, _)| l1.starts_with(n)).map(|(_, w)| *w);
+    let mut bad = |msg: String| out.push(Diagnostic::new("P-2", Severity::Error, file, at, msg));
+    match expected {
+        Some(want) => {
+            for (l1, w) in &want {
+                let have = get(l1).unwrap_or_default();
+                if have != *w {
+                    bad(format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {}", have.trimmed(), w.trimmed()));
+                }
+            }
         }
+        None if get("满意度指标").is_some() => {
+            for (l1, w) in LEVEL1_WEIGHTS {
+                if let Some(have) = get(l1)
+                    && have != Money::from_int(*w)
+                {
+                    bad(format!("{name}：{l1} 下各二级指标分值之和为 {}，应为 {w}", have.trimmed()));
+                }
+            }
+        }
+        None => {
+            // No 满意度 indicator: its 10 moves to 产出 and 效益 (财预〔2020〕10号).
+            let (out_w, eff_w) = (get("产出指标").unwrap_or_default(), get("效益指标").unwrap_or_default());
+            if out_w + eff_w != Money::from_int(90) || out_w < Money::from_int(50) || eff_w < Money::from_int(30) {
+                bad(format!(
+                    "{name}：没有满意度指标时，其 10 分调整到产出和效益指标（产出不少于 50、效益不少于 30、两者共 90），现为产出 {}、效益 {}",
+                    out_w.trimmed(),
+                    eff_w.trimmed()
+                ));
+            }
+        }
+    }
+}
+
+/// Project and fund names name quantities: each must be unique.
+fn duplicates(out: &mut Vec<Diagnostic>, file: &Path, p: &PerformanceFile) {
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    for t in &p.projects {
+        if seen.insert(&t.name, ()).is_some() {
+            out.push(Diagnostic::new(
+                "P-DUP",
+                Severity::Error,
+                file,
+                Loc::default(),
+                format!("项目“{}”出现了两次：项目名称不能重复", t.name),
+            ));
+        }
+    }
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    for f in &p.funds {
+        if seen.insert(&f.name, ()).is_some() {
+            out.push(Diagnostic::new(
+                "P-DUP",
+                Severity::Error,
+                file,
+                Loc::default(),
+                format!("基金“{}”出现了两次：基金名称不能重复", f.name),
+            ));
+        }
+    }
+}
+
+/// X-PROJ: Σ 项目支出绩效自评表 全年执行数 against the 部门决算's 项目支出 —
+/// an error when the data says `projects:` lists every project, a warning
+/// naming the difference otherwise.
+fn projects_against_final_accounts(
+    l: &mut Ledger,
+    out: &mut Vec<Diagnostic>,
+    file: &Path,
+    p: &PerformanceFile,
+    e: &Evaluation,
+) {
+    if !e.with_final_accounts || p.projects.is_empty() {
+        return;
+    }
+    let (Some(sum), Some(total)) = (l.id("项目报告.各项目全年执行数之和"), l.id("公开03.合计.项目支出"))
+    else {
+        return;
     };
-    let wants = |k: &str| r.tables.iter().any(|x| x == k);
-    let overall = (wants("overall")).then_some(()).and(p.overall.as_ref().zip(e.overall.as_ref())).map(|(o, s)| {
-        let mut v =
-            scored_view(&o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
-        v.funds = vec![("年度资金总额".into(), vec![t(s.initial), t(s.annual), t(s.executed)])];
-        v.by_income = vec![
-            format!("一般公共预算：{}", oa(&o.by_income.general_budget)),
-            format!("政府性基金拨款：{}", oa(&o.by_income.gov_fund)),
-            format!("纳入专户管理的非税收入拨款：{}", oa(&o.by_income.special_account)),
-            format!("其他资金：{}", oa(&o.by_income.other)),
-        ];
-        v.by_expense =
-            vec![format!("基本支出：{}", oa(&o.by_expense.basic)), format!("项目支出：{}", oa(&o.by_expense.project))];
-        v
-    });
-    let projects = if wants("projects") {
-        p.projects
+    if p.all_projects {
+        l.check_same(
+            sum,
+            total,
+            "X-PROJ",
+            Severity::Error,
+            "各项目全年执行数之和（projects: 列出了全部项目，all_projects: true）与部门决算 项目支出",
+        );
+        return;
+    }
+    let (s, t) = (l.money(sum), l.money(total));
+    if s != t {
+        let unlisted: Vec<String> = p
+            .basic_data
             .iter()
-            .zip(&e.projects)
-            .map(|(tb, s)| {
-                let mut v = scored_view(
-                    "项目支出绩效自评表",
-                    &tb.name,
-                    tb.supervising_department.as_deref().or(unit.supervising_department.as_deref()).unwrap_or(""),
-                    tb.implementing_unit.as_deref().unwrap_or(&unit.name),
-                    s,
-                    &tb.indicators,
-                    &tb.goal,
-                    &tb.achieved,
-                    sig(&tb.signature),
-                );
-                v.funds = vec![
-                    ("年度资金总额".into(), vec![t0(s.initial), t0(s.annual), t0(s.executed)]),
-                    ("其中：当年财政拨款".into(), row3(&tb.current_fiscal)),
-                    ("上年结转资金".into(), row3(&tb.carryover)),
-                    ("其他资金".into(), row3(&tb.other)),
-                ];
-                v
-            })
-            .collect()
-    } else {
-        vec![]
-    };
-    let basic_data = (wants("basic_data")).then_some(()).and(p.basic_data.as_ref()).map(|b| {
-        let c3 = |c: &crate::model::ThreeColumns<Option<Amount>>| vec![oa(&c.previous), oa(&c.budget), oa(&c.actual)];
-        let tp = |i: &crate::model::ThreePublicItems| ThreePublicRow::from_items(i);
-        let (tp_prev, tp_budget) = (tp(&b.three_public.previous), tp(&b.three_public.budget));
-        let tp_actual = e.three_public_actual.clone().unwrap_or_else(|| tp(&b.three_public.actual));
-        let tpc = |f: fn(&ThreePublicRow) -> Money| vec![t0(f(&tp_prev)), t0(f(&tp_budget)), t0(f(&tp_actual))];
-        let special =
-            |k: usize| -> Money { b.special_funds.iter().map(|f| val([&f.previous, &f.budget, &f.actual][k])).sum() };
-        let project_parts = [&b.business_funds, &b.operation_funds, &b.other_funds];
-        let sp: Vec<String> = (0..3).map(|k| t0(special(k))).collect();
-        let project_total: Vec<String> =
-            (0..3).map(|k| t0(special(k) + project_parts.iter().map(|c| column(c, k)).sum::<Money>())).collect();
-        let mut rows: Vec<(String, u8, Vec<String>)> = vec![
-            ("三公经费".into(), 0, tpc(|r| r.total)),
-            ("1、公务用车购置和维护经费".into(), 1, tpc(|r| r.car)),
-            ("其中：公车购置".into(), 2, tpc(|r| r.car_purchase)),
-            ("公车运行维护".into(), 3, tpc(|r| r.car_running)),
-            ("2、出国经费".into(), 1, tpc(|r| r.abroad)),
-            ("3、公务接待".into(), 1, tpc(|r| r.reception)),
-            ("项目支出：".into(), 0, project_total),
-            ("1、业务工作经费".into(), 1, c3(&b.business_funds)),
-            ("2、运行维护经费".into(), 1, c3(&b.operation_funds)),
-            (format!("3、{}专项资金", b.special_fund_level), 1, sp),
-        ];
-        for f in &b.special_funds {
-            rows.push((f.name.clone(), 2, vec![oa(&f.previous), oa(&f.budget), oa(&f.actual)]));
-        }
-        rows.push(("4、其他事业类发展资金".into(), 1, c3(&b.other_funds)));
-        rows.push(("公用经费".into(), 0, c3(&b.public_cost)));
-        rows.push(("其中：办公费".into(), 1, c3(&b.office)));
-        rows.push(("水费、电费、差旅费".into(), 2, c3(&b.utilities_travel)));
-        rows.push(("会议费、培训费".into(), 2, c3(&b.meetings_training)));
-        let mut proc = c3(&b.procurement);
-        proc[0] = "——".into();
-        rows.push(("政府采购金额".into(), 0, proc));
-        let mut adj = c3(&b.basic_adjustment);
-        adj[0] = "——".into();
-        rows.push(("部门基本支出预算调整".into(), 0, adj));
-        let staff = p.numbers.staff.as_ref();
-        let bl = &b.buildings;
-        BasicDataView {
-            unit: unit.name.clone(),
-            staff: match staff {
-                Some(s) => vec![
-                    s.quota.to_string(),
-                    s.in_post.to_string(),
-                    Ratio::of(m(s.in_post as i64), m(s.quota as i64))
-                        .map(|r| format!("{}%", r.percent(2)))
-                        .unwrap_or_default(),
-                ],
-                None => vec![String::new(); 3],
-            },
-            prev_year: y - 1,
-            year: y,
-            rows,
-            buildings: vec![
-                oa(&bl.approved_area),
-                oa(&bl.actual_area),
-                pct(val(&bl.actual_area), val(&bl.approved_area)).map(|p| format!("{p}%")).unwrap_or_default(),
-                oa(&bl.budget_investment),
-                oa(&bl.actual_investment),
-                pct(val(&bl.actual_investment), val(&bl.budget_investment))
-                    .map(|p| format!("{p}%"))
-                    .unwrap_or_default(),
-            ],
-            thrift: b.thrift_measures.clone().unwrap_or_default(),
-            signature: sig(&b.signature),
-        }
-    });
-    ReportView {
-        file_name,
-        unit: unit.name.clone(),
-        year: y,
-        title: r.title.clone(),
-        attachment_label: r.attachment_label.clone(),
-        seal_date: r.seal_date.clone(),
-        closing_date: r.closing_date.clone(),
-        blocks,
-        attachments: r.attachments.clone(),
-        basic_data,
-        overall,
-        projects,
-        draft,
+            .flat_map(|b| &b.special_funds)
+            .filter(|f| !p.projects.iter().any(|t| t.name == f.name) && f.actual.is_some_and(|a| !a.value.is_zero()))
+            .map(|f| format!("{} {}", f.name, val(&f.actual).trimmed()))
+            .collect();
+        let (pf, at, mut related) = l.place(sum, "项目支出绩效自评表 全年执行数");
+        related.extend(l.related(total, &format!("部门决算 项目支出 {}", t.trimmed())));
+        let _ = pf;
+        out.push(
+            Diagnostic::new(
+                "X-PROJ",
+                Severity::Warning,
+                file,
+                at,
+                format!(
+                    "各项目支出绩效自评表全年执行数之和 {} ≠ 部门决算 项目支出 {}（差 {}）：有项目支出没有自评表{}；若 projects: 已列出全部项目，写 all_projects: true，差额即为错误",
+                    s.trimmed(),
+                    t.trimmed(),
+                    (t - s).trimmed(),
+                    if unlisted.is_empty() { String::new() } else { format!("（基础数据表中没有自评表的项目：{}）", unlisted.join("、")) }
+                ),
+            )
+            .with_values(t.trimmed(), s.trimmed(), (s - t).signed())
+            .with_related(related),
+        );
     }
+}
+
+/// P-12: a project's table and its 基础数据表 专项 row agree (本年预算数 with
+/// 年初预算数, 本年决算数 with 全年执行数); every project has its row.
+fn p12_basic_rows(
+    l: &mut Ledger,
+    out: &mut Vec<Diagnostic>,
+    file: &Path,
+    p: &PerformanceFile,
+    b: &crate::model::BasicData,
+) {
+    if b.special_funds.is_empty() {
+        return;
+    }
+    for t in &p.projects {
+        let Some(row) = b.special_funds.iter().find(|f| f.name == t.name) else {
+            out.push(Diagnostic::new(
+                "P-12",
+                Severity::Warning,
+                file,
+                Loc::default(),
+                format!("项目“{}”在基础数据表的专项资金中没有同名的行：两处的名称应一致", t.name),
+            ));
+            continue;
+        };
+        for (col, mine, typed) in [("本年预算数", "年初预算数", row.budget), ("本年决算数", "全年执行数", row.actual)]
+        {
+            let (Some(a), Some(m)) =
+                (l.id(&format!("基础数据表.专项.{}.{col}", t.name)), l.id(&format!("{}.{mine}", t.name)))
+            else {
+                continue;
+            };
+            if typed.is_some() || !l.money(m).is_zero() {
+                l.check_same(
+                    a,
+                    m,
+                    "P-12",
+                    Severity::Error,
+                    &format!("基础数据表“{}”{col}与其项目支出绩效自评表 {mine}", t.name),
+                );
+            }
+        }
+    }
+}
+
+/// P-13: a 成本指标 whose 实际完成值 is an amount (“27.97万”) is the
+/// project's 全年执行数.
+fn p13_cost_indicators(l: &mut Ledger, out: &mut Vec<Diagnostic>, file: &Path, p: &PerformanceFile) {
+    for t in p.projects.iter().filter(|t| t.evaluated) {
+        let executed = l.m(&format!("{}.全年执行数", t.name));
+        for g in t.indicators.iter().filter(|g| g.level2.contains("成本")) {
+            for r in &g.rows {
+                let Some(v) = r.actual.as_deref().and_then(amount_in_text) else { continue };
+                let v = p.unit.to_wanyuan(v);
+                if v != executed {
+                    let id = l.id(&format!("{}.全年执行数", t.name)).expect("defined");
+                    out.push(
+                        Diagnostic::new(
+                            "P-13",
+                            Severity::Error,
+                            file,
+                            r.weight.or(r.score).or(g.weight).map(|a| a.at).unwrap_or_default(),
+                            format!(
+                                "项目支出绩效自评表“{}”成本指标“{}”实际完成值为 {}，而本表全年执行数为 {}",
+                                t.name,
+                                r.name,
+                                r.actual.as_deref().unwrap_or(""),
+                                executed.trimmed()
+                            ),
+                        )
+                        .with_values(executed.trimmed(), v.trimmed(), (v - executed).signed())
+                        .with_related(l.related(id, "全年执行数")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An amount written in an indicator's text: “27.97万”, “5万元”, “19.76”
+/// (not “≤17.5”, “100%”, “效果明显”).
+pub fn amount_in_text(s: &str) -> Option<Money> {
+    let t = s.trim();
+    let t = t.strip_suffix("万元").or_else(|| t.strip_suffix('万')).unwrap_or(t);
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    Money::parse(t).ok()
 }
 
 /// Σ of named amounts.
@@ -681,437 +1019,24 @@ pub fn total(xs: &[NamedAmount]) -> Money {
     xs.iter().map(|x| x.amount.value).sum()
 }
 
-/// “甲1万元，乙2万元”.
-fn named_list(xs: &[NamedAmount], unit: &str) -> String {
-    xs.iter().map(|x| format!("{}{}{unit}", x.name, t(x.amount.value))).collect::<Vec<_>>().join("，")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// “工资福利支出10万元（其中基本工资6万元，奖金4万元）”.
-fn econ_item(i: &EconItem) -> String {
-    let detail =
-        if i.items.is_empty() { String::new() } else { format!("（其中{}）", named_list(&i.items, "万元")) };
-    format!("{}{}万元{detail}", i.name, t(i.amount.value))
-}
+    #[test]
+    fn amounts_in_indicator_text() {
+        assert_eq!(amount_in_text("27.97万"), Some(Money::parse("27.97").unwrap()));
+        assert_eq!(amount_in_text("5万元"), Some(Money::parse("5").unwrap()));
+        assert_eq!(amount_in_text("19.76"), Some(Money::parse("19.76").unwrap()));
+        assert_eq!(amount_in_text("≤17.5"), None);
+        assert_eq!(amount_in_text("100%"), None);
+        assert_eq!(amount_in_text("效果明显"), None);
+    }
 
-/// One column (0 上年决算, 1 本年预算, 2 本年决算) of a 基础数据表 row.
-fn column(c: &ThreeColumns<Option<Amount>>, k: usize) -> Money {
-    val([&c.previous, &c.budget, &c.actual][k])
-}
-
-fn row3(r: &FundRow) -> Vec<String> {
-    vec![oa(&r.initial), oa(&r.annual), oa(&r.executed)]
-}
-
-#[allow(clippy::too_many_arguments)]
-fn scored_view(
-    title: &str,
-    name: &str,
-    supervising: &str,
-    implementing: &str,
-    s: &Scored,
-    groups: &[IndicatorGroup],
-    goal: &Option<String>,
-    achieved: &Option<String>,
-    signature: SignatureView,
-) -> ScoredView {
-    let mut rows = Vec::new();
-    // 一级 blocks in order, each 二级 padded to at least two rows.
-    let mut level1_order: Vec<&str> = Vec::new();
-    for g in groups {
-        if !level1_order.contains(&g.level1.as_str()) {
-            level1_order.push(&g.level1);
-        }
-    }
-    for l1 in level1_order {
-        let gs: Vec<&IndicatorGroup> = groups.iter().filter(|g| g.level1 == l1).collect();
-        let weight = s.level1_weights.iter().find(|(n, _)| n == l1).map(|(_, w)| *w).unwrap_or_default();
-        let label = format!("{l1}（{}分）", weight.trimmed());
-        let spans: Vec<usize> = gs.iter().map(|g| g.rows.len().max(2)).collect();
-        let total: usize = spans.iter().sum();
-        let mut first1 = true;
-        for (g, span) in gs.iter().zip(&spans) {
-            let merged = g.weight.is_some();
-            for k in 0..*span {
-                let r = g.rows.get(k);
-                let (weight, score, wspan) = if merged {
-                    if k == 0 { (oa(&g.weight), oa(&g.score), *span) } else { (String::new(), String::new(), 0) }
-                } else {
-                    (r.map(|r| oa(&r.weight)).unwrap_or_default(), r.map(|r| oa(&r.score)).unwrap_or_default(), 1)
-                };
-                rows.push(IndicatorRowView {
-                    level1: label.clone(),
-                    level1_span: if first1 { total } else { 0 },
-                    level2: g.level2.clone(),
-                    level2_span: if k == 0 { *span } else { 0 },
-                    name: r.map(|r| r.name.clone()).unwrap_or_else(|| "……".into()),
-                    target: r.and_then(|r| r.target.clone()).unwrap_or_default(),
-                    actual: r.and_then(|r| r.actual.clone()).unwrap_or_default(),
-                    weight,
-                    score,
-                    weight_span: wspan,
-                    note: r.and_then(|r| r.note.clone()).unwrap_or_default(),
-                });
-                first1 = false;
-            }
-        }
-    }
-    ScoredView {
-        title: title.into(),
-        name: name.into(),
-        supervising: supervising.into(),
-        implementing: implementing.into(),
-        funds: vec![],
-        rate: s.rate.map(|r| format!("{}%", r.percent(2))).unwrap_or_default(),
-        execution_score: s.execution_score.trimmed(),
-        by_income: vec![],
-        by_expense: vec![],
-        goal: goal.clone().unwrap_or_default(),
-        achieved: achieved.clone().unwrap_or_default(),
-        rows,
-        total_weight: s.total_weight.trimmed(),
-        total_score: s.total_score.trimmed(),
-        signature,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn section(
-    out: &mut Vec<Block>,
-    s: &Section,
-    depth: usize,
-    counters: &mut [usize; 6],
-    l3: &str,
-    unit: &Unit,
-    p: &PerformanceFile,
-    e: &Evaluation,
-) {
-    let number = if s.unnumbered {
-        String::new()
-    } else {
-        counters[depth] += 1;
-        for c in counters.iter_mut().skip(depth + 1) {
-            *c = 0;
-        }
-        let n = counters[depth];
-        match depth {
-            0 => format!("{}、", zh_number(n)),
-            1 => format!("（{}）", zh_number(n)),
-            2 => format!("{n}{}", l3.trim_start_matches('1')),
-            _ => format!("（{n}）"),
-        }
-    };
-    if !s.unnumbered {
-        for c in counters.iter_mut().skip(depth + 1) {
-            *c = 0;
-        }
-    }
-    let mut rest = String::new();
-    let mut content_items: &[Content] = &s.content;
-    if s.run_in
-        && let Some(Content::Text(first)) = s.content.first()
-    {
-        rest = first.clone();
-        content_items = &s.content[1..];
-    }
-    out.push(Block { kind: "heading", level: depth, number, text: s.title.clone(), rest, rows: vec![] });
-    for c in content_items {
-        content(out, c, unit, p, e);
-    }
-    let mut child_counters = *counters;
-    for c in &s.children {
-        section(out, c, depth + 1, &mut child_counters, l3, unit, p, e);
-    }
-}
-
-fn content(out: &mut Vec<Block>, c: &Content, unit: &Unit, p: &PerformanceFile, e: &Evaluation) {
-    match c {
-        Content::Text(s) => out.push(Block::p(s.clone())),
-        Content::Computed { computed } => computed_block(out, computed.as_str(), unit, p, e),
-    }
-}
-
-fn computed_block(out: &mut Vec<Block>, key: &str, unit: &Unit, p: &PerformanceFile, e: &Evaluation) {
-    let y = p.year;
-    let n = &p.numbers;
-    let auth = p.finance_authority.clone().unwrap_or_else(|| "财政".into());
-    let mut para = |s: String| out.push(Block::p(s));
-    match key {
-        "staff" => {
-            if let Some(s) = &n.staff {
-                let rate = Ratio::of(m(s.in_post as i64), m(s.quota as i64))
-                    .map(|r| format!("，在职人员控制率{}%", r.percent(2)))
-                    .unwrap_or_default();
-                para(format!("{}编制数{}人，实际在职人数{}人{rate}。", unit.name, s.quota, s.in_post));
-            }
-        }
-        "basic_expenditure" => {
-            let adj =
-                n.basic_adjustment.map(|a| format!("，年初预留及年中调整追加{}万元", t(a.value))).unwrap_or_default();
-            para(format!(
-                "{y}年{auth}批复的基本支出预算{}万元{adj}，本年实际支出{}万元。",
-                t(val(&n.basic_budget)),
-                t(e.basic_actual.unwrap_or_default())
-            ));
-        }
-        "basic_by_econ" | "project_by_econ" => {
-            let (items, total, what) = if key == "basic_by_econ" {
-                (&n.basic_by_econ, e.basic_actual.unwrap_or_default(), "基本支出")
-            } else {
-                (&n.project_by_econ, e.project_actual.unwrap_or_default(), "项目支出")
-            };
-            let parts: Vec<String> = items
-                .iter()
-                .map(|i| {
-                    let share = pct(i.amount.value, total).map(|p| format!("，占{what}{p}%")).unwrap_or_default();
-                    format!("{}{share}", econ_item(i))
-                })
-                .collect();
-            if !parts.is_empty() {
-                para(format!("按支出经济分类科目划分：{}。", parts.join("；")));
-            }
-        }
-        "three_public" => {
-            if let (Some(b), Some(a)) = (&e.three_public_budget, &e.three_public_actual) {
-                let items = |r: &ThreePublicRow| {
-                    format!(
-                        "因公出国（境）费{}万元，公务用车购置及运行费{}万元，公务接待费{}万元",
-                        t(r.abroad),
-                        t(r.car),
-                        t(r.reception)
-                    )
-                };
-                let mut s = format!(
-                    "{y}年{auth}批复“三公”经费年初预算{}万元，其中：{}；实际“三公”经费支出{}万元，其中：{}。",
-                    t(b.total),
-                    items(b),
-                    t(a.total),
-                    items(a)
-                );
-                let saved = b.total - a.total;
-                if !saved.is_negative() {
-                    s += &format!("“三公”经费支出较年初预算结余{}万元", t(saved));
-                } else {
-                    s += &format!("“三公”经费支出超过年初预算{}万元", t(saved.abs()));
-                }
-                if let Some(pv) = &e.three_public_previous {
-                    let d = a.total - pv.total;
-                    if d.is_zero() {
-                        s += &format!("，与{}年持平", y - 1);
-                    } else {
-                        let (w1, w2) = if d.is_negative() { ("下降", "下降") } else { ("增加", "增长") };
-                        s += &format!("；较{}年支出总额{}万元{w1}{}万元", y - 1, t(pv.total), t(d.abs()));
-                        if let Some(p) = pct(d.abs(), pv.total) {
-                            s += &format!("，同比{w2}{p}%");
-                        }
-                    }
-                }
-                s.push('。');
-                para(s);
-            }
-        }
-        "three_public_table" => {
-            if let (Some(b), Some(a)) = (&e.three_public_budget, &e.three_public_actual) {
-                let pv =
-                    e.three_public_previous.clone().unwrap_or_else(|| ThreePublicRow::from_items(&Default::default()));
-                let row = |name: &str, f: fn(&ThreePublicRow) -> Money| {
-                    let (act, bud, prev) = (f(a), f(b), f(&pv));
-                    vec![
-                        name.to_string(),
-                        act.fixed2(),
-                        bud.fixed2(),
-                        (bud - act).fixed2(),
-                        prev.fixed2(),
-                        (act - prev).fixed2(),
-                        Ratio::of(act - prev, prev).map(|r| format!("{}%", r.percent(0))).unwrap_or_else(|| "—".into()),
-                    ]
-                };
-                out.push(Block {
-                    kind: "three_public_table",
-                    level: 0,
-                    number: String::new(),
-                    text: format!("{y}年决算支出"),
-                    rest: String::new(),
-                    rows: vec![
-                        row("因公出国（境）费用", |r| r.abroad),
-                        row("公务接待费", |r| r.reception),
-                        row("公务用车购置及运行费", |r| r.car),
-                        row("其中：公务车运行维护费", |r| r.car_running),
-                        row("\u{3000}\u{3000}\u{3000}公务用车购置费", |r| r.car_purchase),
-                        row("合计", |r| r.total),
-                    ],
-                });
-            }
-        }
-        "project_expenditure" => {
-            let budget = val(&n.project_budget);
-            let adjv = val(&n.project_adjustment);
-            let adj =
-                n.project_adjustment.map(|a| format!("，结转及年中调整追加{}万元", t(a.value))).unwrap_or_default();
-            let actual = e.project_actual.unwrap_or_default();
-            para(format!(
-                "{auth}批复{y}年项目支出预算{}万元{adj}，实际项目支出{}万元，年末项目支出结余{}万元。",
-                t(budget),
-                t(actual),
-                t(budget + adjv - actual)
-            ));
-        }
-        "project_list" => {
-            for g in &n.project_groups {
-                let sum: Money = g.projects.iter().map(|x| x.amount.value).sum();
-                para(format!("{y}年{}共有{}个项目共{}万元。", g.name, g.projects.len(), t(sum)));
-                for x in &g.projects {
-                    let text = x.text.as_ref().map(|s| format!("，{s}")).unwrap_or_else(|| "。".into());
-                    para(format!("{}：{}{}万元{text}", x.name, g.amount_label, t(x.amount.value)));
-                }
-            }
-        }
-        "special_fund_budget" | "special_fund_actual" | "special_fund_spending" => {
-            let Some(f) = &n.special_fund else {
-                para("（缺少 numbers.special_fund）".into());
-                return;
-            };
-            let list = |xs: &[NamedAmount]| named_list(xs, "万元");
-            let (b, a) = (total(&f.budget_sources), total(&f.actual_sources));
-            let spent: Money = f.spending.iter().map(|i| i.amount.value).sum();
-            match key {
-                "special_fund_budget" => para(format!(
-                    "{y}年{}{}预算收入为：{}，合计预算收入{}万元。",
-                    f.subject,
-                    f.label,
-                    list(&f.budget_sources),
-                    t(b)
-                )),
-                "special_fund_actual" => para(format!(
-                    "{y}年{}{}实际收入为：{}，合计收入{}万元{}。",
-                    f.subject,
-                    f.label,
-                    list(&f.actual_sources),
-                    t(a),
-                    pct(a, b).map(|p| format!("，资金到位率{p}%")).unwrap_or_default()
-                )),
-                _ => {
-                    let items: Vec<String> = f.spending.iter().map(econ_item).collect();
-                    para(format!(
-                        "{y}年实际支出{}{}万元。项目资金主要用于以下方面：{}。{}",
-                        f.name,
-                        t(spent),
-                        items.join("；"),
-                        pct(spent, a).map(|p| format!("全年执行率为{p}%。")).unwrap_or_default()
-                    ))
-                }
-            }
-        }
-        "funds" => {
-            for f in &p.funds {
-                fund_paragraphs(out, f, y);
-            }
-        }
-        k if k.starts_with("fund:") => {
-            let name = &k["fund:".len()..];
-            match p.funds.iter().find(|f| f.name == name) {
-                Some(f) => fund_paragraphs(out, f, y),
-                None => para(format!("（找不到基金“{name}”）")),
-            }
-        }
-        "score" => {
-            if let Some(s) = &e.overall {
-                let grade = n.grade.as_ref().map(|g| format!("，为“{g}”等级")).unwrap_or_default();
-                para(format!("{y}年{}部门整体支出绩效自评分为{}分{grade}。", unit.name, t(s.total_score)));
-            }
-        }
-        "project_sources" | "project_arrival" | "project_usage" => {
-            let circ =
-                ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫', '⑬', '⑭', '⑮', '⑯', '⑰', '⑱', '⑲', '⑳'];
-            // (项目, 年初预算, 到位, 执行)
-            type Fiscal = (String, Money, Money, Money);
-            let fiscal: Vec<Fiscal> = p
-                .projects
-                .iter()
-                .zip(&e.projects)
-                .map(|(tb, s)| {
-                    (tb.name.clone(), s.initial, tb.received.map(|a| a.value).unwrap_or(s.annual), s.executed)
-                })
-                .collect();
-            let sum_b: Money = fiscal.iter().map(|x| x.1).sum();
-            let sum_r: Money = fiscal.iter().map(|x| x.2).sum();
-            let sum_u: Money = fiscal.iter().map(|x| x.3).sum();
-            let list = |f: &dyn Fn(&Fiscal) -> String| -> String {
-                fiscal
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| format!("{}{}", circ.get(i).copied().unwrap_or('·'), f(x)))
-                    .collect::<Vec<_>>()
-                    .join("；")
-            };
-            match key {
-                "project_sources" => para(format!(
-                    "{y}年项目资金年初预算数共计{}万元，实际收到财政拨付项目资金{}万元，其中：{}。",
-                    t(sum_b),
-                    t(sum_r),
-                    list(&|x| format!("{}年初预算{}万元，财政拨款收入{}万元", x.0, t(x.1), t(x.2)))
-                )),
-                "project_arrival" => {
-                    let sum_a: Money = e.projects.iter().map(|s| s.annual).sum();
-                    para(format!(
-                        "{y}年项目资金年初预算数{}万元，全年预算数{}万元，截止年末实际收到财政拨付项目资金{}万元{}。",
-                        t(sum_b),
-                        t(sum_a),
-                        t(sum_r),
-                        pct(sum_r, sum_a).map(|p| format!("，资金到位率{p}%（按全年预算数计算）")).unwrap_or_default()
-                    ))
-                }
-                _ => para(format!(
-                    "{y}年项目资金支出共计{}万元，其中：{}。",
-                    t(sum_u),
-                    list(&|x| format!(
-                        "{}全年预算{}万元，全年使用数{}万元{}",
-                        x.0,
-                        t(x.2),
-                        t(x.3),
-                        pct(x.3, x.2).map(|p| format!("，资金使用率{p}%")).unwrap_or_default()
-                    ))
-                )),
-            }
-        }
-        // Keys are validated when the file is loaded (`ComputedKey`).
-        other => unreachable!("computed paragraph “{other}” passed ComputedKey"),
-    }
-}
-
-fn fund_paragraphs(out: &mut Vec<Block>, f: &Fund, y: u16) {
-    let u = &f.unit;
-    let lvl = f.level.clone().unwrap_or_default();
-    let list =
-        |xs: &[NamedAmount]| if xs.is_empty() { String::new() } else { format!("，其中：{}", named_list(xs, u)) };
-    let (bi, ai, be, ae) =
-        (total(&f.budget_income), total(&f.actual_income), total(&f.budget_expense), total(&f.actual_expense));
-    let rate = |a: Money, b: Money| pct(a, b).map(|p| format!("，完成预算的{p}%")).unwrap_or_default();
-    out.push(Block::p(format!(
-        "{lvl}{}预算收入{}{u}{}。实际收入{}{u}{}{}。",
-        f.name,
-        t(bi),
-        list(&f.budget_income),
-        t(ai),
-        list(&f.actual_income),
-        rate(ai, bi)
-    )));
-    out.push(Block::p(format!(
-        "{lvl}{}预算支出{}{u}{}。实际支出{}{u}{}{}。",
-        f.name,
-        t(be),
-        list(&f.budget_expense),
-        t(ae),
-        list(&f.actual_expense),
-        rate(ae, be)
-    )));
-    let balance = ai - ae;
-    let mut s = format!("{y}年度当期收支结余{}{u}", t(balance));
-    if let Some(o) = f.opening_balance {
-        s += &format!("，期初结余{}{u}，期末滚存结余{}{u}", t(o.value), t(o.value + balance));
-    }
-    s.push('。');
-    out.push(Block::p(s));
-    if let Some(n) = &f.note {
-        out.push(Block::p(n.clone()));
+    #[test]
+    fn execution_scores_are_capped() {
+        let m = |s: &str| Money::parse(s).unwrap();
+        assert_eq!(execution_score(Ratio::of(m("19.76"), m("20")).unwrap()), m("9.88"));
+        assert_eq!(execution_score(Ratio::of(m("30"), m("20")).unwrap()), m("10"));
     }
 }

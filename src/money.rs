@@ -1,7 +1,10 @@
-//! Exact money and percentages: `Money` wraps `rust_decimal::Decimal` (万元),
-//! parsed from the YAML scalar's own text, never through `f64`; the display
-//! rules of layouts.md §3.6 (trimmed or fixed decimals, thousands separators,
-//! half-up percentages, no division by zero) live here and nowhere else.
+//! Exact money and percentages: `Money` wraps `rust_decimal::Decimal`,
+//! parsed from the YAML scalar's own text, never through `f64`, at the
+//! precision of the source (元 to the 分, 万元 or 亿元 with as many decimals
+//! as the source has). Every sum, balance, share and rate is computed from
+//! the exact values and rounded once, when it is printed, by the formats
+//! here ([`MoneyFormat`], [`PercentFormat`]); no division by zero is possible
+//! ([`Ratio::of`] refuses it).
 
 use std::fmt;
 use std::iter::Sum;
@@ -11,12 +14,16 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-/// An amount of money in the document's unit (万元 unless stated otherwise).
-/// Keeps the scale it was written with (`270.90` stays `270.90`), so tables can
-/// print what was entered while narrative text trims trailing zeros.
+/// An amount of money. Inside gongkai every amount is in 万元 (the ledger
+/// converts a file's 元 or 亿元 exactly when it reads it); it keeps the scale
+/// it was written with (`270.90` stays `270.90`), so tables can print what
+/// was entered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Money(pub Decimal);
+
+/// The most decimals an amount may be written with (亿元 to the 分).
+pub const MAX_DECIMALS: usize = 10;
 
 /// Why a scalar is not a valid amount. The texts are shown to users.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +43,7 @@ impl fmt::Display for MoneyError {
                 write!(f, "金额“{s}”使用了科学计数法，请写成普通小数（例如 1088580.22）")
             }
             MoneyError::TooManyDecimals(s) => {
-                write!(f, "金额“{s}”超过两位小数；金额以万元计，最多保留两位小数")
+                write!(f, "金额“{s}”的小数位太多（最多 {MAX_DECIMALS} 位）")
             }
             MoneyError::BadThousands(s) => {
                 write!(f, "金额“{s}”的千分位逗号位置不对；请去掉逗号（例如 1540.70）或每三位一个逗号（1,540.70）")
@@ -52,8 +59,8 @@ impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
 
     /// Parses the text of a YAML scalar. Accepts `385.28`, `-3.65`, `162`,
-    /// and correctly grouped thousands separators (`1,540.70`); rejects more
-    /// than two decimals, exponents, full-width digits and anything else.
+    /// `27.975`, and correctly grouped thousands separators (`1,540.70`);
+    /// rejects exponents, full-width digits and anything else.
     pub fn parse(text: &str) -> Result<Money, MoneyError> {
         let t = text.trim();
         if t.is_empty() {
@@ -90,7 +97,7 @@ impl Money {
             if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
                 return Err(MoneyError::NotANumber(t.to_string()));
             }
-            if f.len() > 2 {
+            if f.len() > MAX_DECIMALS {
                 return Err(MoneyError::TooManyDecimals(t.to_string()));
             }
         }
@@ -102,6 +109,11 @@ impl Money {
             None => format!("{sign}{int_digits}"),
         };
         Decimal::from_str_exact(&canonical).map(Money).map_err(|_| MoneyError::NotANumber(t.to_string()))
+    }
+
+    /// An integer amount (a weight, a score).
+    pub fn from_int(i: i64) -> Money {
+        Money(Decimal::from(i))
     }
 
     pub fn is_zero(self) -> bool {
@@ -116,22 +128,29 @@ impl Money {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
+    /// The decimals the value was written (or computed) with.
+    pub fn scale(self) -> u32 {
+        self.0.scale()
+    }
+
+    /// Half a unit of the last decimal a typed amount was written with —
+    /// how far it may be from the exact figure it was rounded from. Amounts
+    /// written with fewer than two decimals (`162`) count as written to the
+    /// 0.01, as amounts in a published table are.
+    pub fn rounding(self) -> Decimal {
+        Decimal::new(5, self.scale().max(2) + 1)
+    }
+
     /// A difference (actual − expected) with its sign always shown: `+0.01`, `-3`.
     pub fn signed(self) -> String {
         if self.0.is_sign_positive() && !self.0.is_zero() { format!("+{}", self.trimmed()) } else { self.trimmed() }
     }
 
-    /// The value with trailing zeros removed (`270.90` → `270.9`, `162.00` → `162`).
+    /// The value with trailing zeros removed (`270.90` → `270.9`, `162.00` → `162`),
+    /// for messages: exact, never rounded.
     pub fn trimmed(self) -> String {
         let d = self.0.normalize();
         if d.is_zero() { "0".into() } else { d.to_string() }
-    }
-
-    /// The value with exactly two decimals (`0` → `0.00`).
-    pub fn fixed2(self) -> String {
-        let mut d = self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        d.rescale(2);
-        d.to_string()
     }
 
     /// The value as entered (keeps `270.90` and `0.8`).
@@ -139,14 +158,137 @@ impl Money {
         if self.0.is_zero() { "0".into() } else { self.0.to_string() }
     }
 
-    /// Formats according to a money style.
-    pub fn format(self, style: MoneyStyle, thousands: bool) -> String {
-        let s = match style {
-            MoneyStyle::Trim => self.trimmed(),
-            MoneyStyle::Fixed2 => self.fixed2(),
-            MoneyStyle::AsEntered => self.as_entered(),
+    /// Rounded half away from zero to `decimals` places.
+    pub fn round(self, decimals: u32) -> Money {
+        Money(self.0.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero))
+    }
+}
+
+/// The unit amounts are written in (a data file's `unit:`) or printed in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub enum Unit {
+    #[serde(rename = "元")]
+    Yuan,
+    #[default]
+    #[serde(rename = "万元")]
+    Wanyuan,
+    #[serde(rename = "亿元")]
+    Yiyuan,
+}
+
+impl Unit {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Unit::Yuan => "元",
+            Unit::Wanyuan => "万元",
+            Unit::Yiyuan => "亿元",
+        }
+    }
+
+    /// An amount written in this unit, in 万元 (exact).
+    pub fn to_wanyuan(self, m: Money) -> Money {
+        match self {
+            Unit::Wanyuan => m,
+            Unit::Yuan => Money((m.0 / Decimal::from(10_000)).normalize()),
+            Unit::Yiyuan => Money((m.0 * Decimal::from(10_000)).normalize()),
+        }
+    }
+
+    /// An amount in 万元, expressed in this unit (exact).
+    pub fn from_wanyuan(self, m: Money) -> Money {
+        match self {
+            Unit::Wanyuan => m,
+            Unit::Yuan => Money(m.0 * Decimal::from(10_000)),
+            Unit::Yiyuan => Money(m.0 / Decimal::from(10_000)),
+        }
+    }
+
+    /// The most decimals that still mean something in this unit (the 分).
+    pub fn max_decimals(self) -> u32 {
+        match self {
+            Unit::Yuan => 2,
+            Unit::Wanyuan => 6,
+            Unit::Yiyuan => 10,
+        }
+    }
+}
+
+/// By hand, so that a wrong unit is refused in Chinese (L-VALUE), at its position.
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl FromStr for Unit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Unit, String> {
+        match s.trim() {
+            "元" => Ok(Unit::Yuan),
+            "万元" => Ok(Unit::Wanyuan),
+            "亿元" => Ok(Unit::Yiyuan),
+            other => Err(format!("金额单位“{other}”无效：应为 元、万元 或 亿元")),
+        }
+    }
+}
+
+/// How amounts are written (layouts.md §3.6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyStyle {
+    /// Trailing zeros removed: `270.9`, `162`.
+    #[default]
+    Trim,
+    /// Always `decimals` decimals: `270.90`, `162.00`.
+    Fixed2,
+    /// As the user wrote it (`270.90`, `0.8`, `162`), rounded to `decimals` if written with more.
+    AsEntered,
+}
+
+/// How one document prints amounts: style, decimals, separators and unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MoneyFormat {
+    pub style: MoneyStyle,
+    pub decimals: u32,
+    pub thousands: bool,
+    pub unit: Unit,
+}
+
+impl MoneyFormat {
+    /// `m` (in 万元) as this format prints it: converted to the format's
+    /// unit, rounded once to its decimals.
+    pub fn format(&self, m: Money) -> String {
+        let m = self.unit.from_wanyuan(m);
+        let rounded = m.round(self.decimals);
+        let s = match self.style {
+            MoneyStyle::Trim => {
+                let d = rounded.0.normalize();
+                if d.is_zero() { "0".to_string() } else { d.to_string() }
+            }
+            MoneyStyle::Fixed2 => {
+                let mut d = rounded.0;
+                d.rescale(self.decimals);
+                d.to_string()
+            }
+            MoneyStyle::AsEntered => {
+                if m.0.is_zero() {
+                    "0".to_string()
+                } else if m.scale() > self.decimals {
+                    rounded.0.to_string()
+                } else {
+                    m.0.to_string()
+                }
+            }
         };
-        if thousands { group_thousands(&s) } else { s }
+        // −0.004 rounds to “-0.00”: a zero has no sign.
+        let s = if s.starts_with('-') && rounded.is_zero() { s[1..].to_string() } else { s };
+        if self.thousands { group_thousands(&s) } else { s }
+    }
+
+    /// The printed value, as a number: what a reader of the document sees.
+    pub fn printed(&self, m: Money) -> Money {
+        Money(self.unit.from_wanyuan(m).round(self.decimals).0)
     }
 }
 
@@ -169,17 +311,19 @@ fn group_thousands(s: &str) -> String {
     }
 }
 
-/// How amounts are written (layouts.md §3.6).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MoneyStyle {
-    /// Trailing zeros removed: `270.9`, `162`.
-    #[default]
-    Trim,
-    /// Always two decimals: `270.90`, `162.00`.
-    Fixed2,
-    /// As the user wrote it: `270.90`, `0.8`, `162`.
-    AsEntered,
+/// How one document prints percentages: one rule per profile
+/// (“94.40%”, “100.00%” by default; trimmed where a profile asks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PercentFormat {
+    pub decimals: u32,
+    /// Trailing zeros removed (`94.4`, `100`).
+    pub trim: bool,
+}
+
+impl Default for PercentFormat {
+    fn default() -> Self {
+        PercentFormat { decimals: 2, trim: false }
+    }
 }
 
 impl FromStr for Money {
@@ -239,30 +383,46 @@ impl Ratio {
         if denominator.is_zero() { None } else { numerator.0.checked_div(denominator.0).map(Ratio) }
     }
 
-    /// The percentage rounded half-up to `decimals` places, trailing zeros
-    /// removed (`42.05`, `100`, `0`), without the `%` sign. A share that is
-    /// not zero but rounds to zero prints as `不足0.01` (or `不足1` with no
-    /// decimals): “占基本支出0%” next to a non-zero amount would be false.
-    /// A tiny negative ratio (a change) rounds to `0`.
-    pub fn percent(self, decimals: u32) -> String {
-        let p = (self.0 * Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
-            .normalize();
-        if !p.is_zero() {
-            p.to_string()
-        } else if self.0.is_sign_positive() && !self.0.is_zero() {
-            format!("不足{}", Decimal::new(1, decimals))
-        } else {
-            "0".into()
+    /// The percentage as `f` prints it, without the `%` sign: rounded
+    /// half-up once. A share that is not zero but rounds to zero prints as
+    /// `不足0.01` (or `不足1` with no decimals): “占基本支出0%” next to a
+    /// non-zero amount would be false. A tiny negative ratio (a change)
+    /// rounds to `0`.
+    pub fn format(self, f: PercentFormat) -> String {
+        let mut p =
+            (self.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(f.decimals, RoundingStrategy::MidpointAwayFromZero);
+        if p.is_zero() {
+            return if self.0.is_sign_positive() && !self.0.is_zero() {
+                format!("不足{}", Decimal::new(1, f.decimals))
+            } else if f.trim {
+                "0".into()
+            } else {
+                let mut z = Decimal::ZERO;
+                z.rescale(f.decimals);
+                z.to_string()
+            };
         }
+        if f.trim {
+            p = p.normalize();
+        } else {
+            p.rescale(f.decimals);
+        }
+        p.to_string()
+    }
+
+    /// The percentage rounded half-up to `decimals` places, trailing zeros removed.
+    pub fn percent(self, decimals: u32) -> String {
+        self.format(PercentFormat { decimals, trim: true })
     }
 
     /// The percentage rounded half-up with exactly `decimals` places.
     pub fn percent_fixed(self, decimals: u32) -> String {
-        let mut p =
-            (self.0 * Decimal::ONE_HUNDRED).round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
-        p.rescale(decimals);
-        p.to_string()
+        self.format(PercentFormat { decimals, trim: false })
+    }
+
+    /// The exact percentage (×100).
+    pub fn percent_value(self) -> Decimal {
+        self.0 * Decimal::ONE_HUNDRED
     }
 
     pub fn value(self) -> Decimal {
@@ -274,12 +434,17 @@ impl Ratio {
 mod tests {
     use super::*;
 
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+
     #[test]
     fn tiny_shares_do_not_print_as_zero() {
-        let r = |a: &str, b: &str| Ratio::of(Money::parse(a).unwrap(), Money::parse(b).unwrap()).unwrap();
+        let r = |a: &str, b: &str| Ratio::of(m(a), m(b)).unwrap();
         assert_eq!(r("0.28", "18307.38").percent(2), "不足0.01");
         assert_eq!(r("0.28", "18307.38").percent(0), "不足1");
         assert_eq!(r("0", "5").percent(2), "0");
+        assert_eq!(r("0", "5").percent_fixed(2), "0.00");
         assert_eq!(r("-0.28", "18307.38").percent(2), "0");
         assert_eq!(r("1", "3").percent(2), "33.33");
     }
@@ -296,14 +461,16 @@ mod tests {
             ("-3.65", "-3.65"),
             ("1,540.70", "1540.70"),
             ("18,080.97", "18080.97"),
+            ("27.975", "27.975"),
+            ("1.234567", "1.234567"),
         ] {
-            assert_eq!(Money::parse(text).unwrap().as_entered(), shown, "{text}");
+            assert_eq!(m(text).as_entered(), shown, "{text}");
         }
     }
 
     #[test]
     fn rejects_what_would_change_the_value() {
-        assert!(matches!(Money::parse("1.234"), Err(MoneyError::TooManyDecimals(_))));
+        assert!(matches!(Money::parse("1.12345678901"), Err(MoneyError::TooManyDecimals(_))));
         assert!(matches!(Money::parse("1e3"), Err(MoneyError::Scientific(_))));
         assert!(matches!(Money::parse("1,54.70"), Err(MoneyError::BadThousands(_))));
         assert!(matches!(Money::parse("1540,70"), Err(MoneyError::BadThousands(_))));
@@ -314,24 +481,43 @@ mod tests {
     }
 
     #[test]
-    fn formats_per_style() {
-        let m = Money::parse("270.90").unwrap();
-        assert_eq!(m.trimmed(), "270.9");
-        assert_eq!(m.fixed2(), "270.90");
-        assert_eq!(Money::parse("0").unwrap().fixed2(), "0.00");
-        assert_eq!(Money::parse("18307.4").unwrap().format(MoneyStyle::Trim, true), "18,307.4");
-        assert_eq!(Money::parse("-1540.7").unwrap().format(MoneyStyle::Fixed2, true), "-1,540.70");
-        assert_eq!(Money::parse("999.5").unwrap().format(MoneyStyle::Trim, true), "999.5");
+    fn formats_round_once_per_style() {
+        let f = |style, decimals, thousands| MoneyFormat { style, decimals, thousands, unit: Unit::Wanyuan };
+        assert_eq!(f(MoneyStyle::Trim, 2, false).format(m("270.90")), "270.9");
+        assert_eq!(f(MoneyStyle::Fixed2, 2, false).format(m("270.9")), "270.90");
+        assert_eq!(f(MoneyStyle::Fixed2, 2, false).format(m("0")), "0.00");
+        assert_eq!(f(MoneyStyle::Trim, 2, true).format(m("18307.4")), "18,307.4");
+        assert_eq!(f(MoneyStyle::Fixed2, 2, true).format(m("-1540.7")), "-1,540.70");
+        assert_eq!(f(MoneyStyle::AsEntered, 2, false).format(m("270.90")), "270.90");
+        assert_eq!(f(MoneyStyle::AsEntered, 2, false).format(m("27.975")), "27.98");
+        assert_eq!(f(MoneyStyle::AsEntered, 3, false).format(m("27.975")), "27.975");
+        assert_eq!(f(MoneyStyle::Trim, 2, false).format(m("-0.004")), "0");
+        // A sum rounds once: 0.004 + 0.004 = 0.008 → 0.01, not 0.00 + 0.00.
+        assert_eq!(f(MoneyStyle::Fixed2, 2, false).format(m("0.004") + m("0.004")), "0.01");
+    }
+
+    #[test]
+    fn units_convert_exactly() {
+        let yuan = Unit::Yuan.to_wanyuan(m("12345678.90"));
+        assert_eq!(yuan, m("1234.56789"));
+        let f = MoneyFormat { style: MoneyStyle::Fixed2, decimals: 2, thousands: true, unit: Unit::Yuan };
+        assert_eq!(f.format(yuan), "12,345,678.90");
+        let yi = MoneyFormat { style: MoneyStyle::Trim, decimals: 2, thousands: false, unit: Unit::Yiyuan };
+        assert_eq!(yi.format(Unit::Yiyuan.to_wanyuan(m("-11.59"))), "-11.59");
+        assert_eq!(m("69.82").rounding(), Decimal::new(5, 3));
+        assert_eq!(m("162").rounding(), Decimal::new(5, 3));
+        assert_eq!(m("27.975").rounding(), Decimal::new(5, 4));
     }
 
     #[test]
     fn percentages_round_half_up_and_refuse_zero_denominators() {
-        let m = |s| Money::parse(s).unwrap();
         assert_eq!(Ratio::of(m("162"), m("385.28")).unwrap().percent(2), "42.05");
         assert_eq!(Ratio::of(m("40.16"), m("162")).unwrap().percent(2), "24.79");
         assert_eq!(Ratio::of(m("250.58"), m("412.58")).unwrap().percent(0), "61");
         assert_eq!(Ratio::of(m("1"), m("8")).unwrap().percent(2), "12.5");
         assert_eq!(Ratio::of(m("1"), m("8")).unwrap().percent_fixed(2), "12.50");
+        assert_eq!(Ratio::of(m("793.68"), m("840.77")).unwrap().format(PercentFormat::default()), "94.40");
+        assert_eq!(Ratio::of(m("162"), m("162")).unwrap().format(PercentFormat::default()), "100.00");
         // 0.125% rounds half-up to 0.13
         assert_eq!(Ratio::of(m("0.01"), m("8")).unwrap().percent(2), "0.13");
         assert_eq!(Ratio::of(m("162"), m("162")).unwrap().percent(2), "100");

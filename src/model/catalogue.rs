@@ -19,6 +19,9 @@ pub struct FuncCatalogue {
     /// 未经官方文本核对的编码（official.md 标 ○/?）。
     #[serde(default)]
     pub uncertain: BTreeSet<String>,
+    /// Where it was read from (for messages): a data file or the built-in copy.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 /// One row of 公开06表: a 3-digit 类 or 5-digit 款 economic code.
@@ -46,6 +49,9 @@ pub struct EconCatalogue {
     #[serde(default)]
     pub source: String,
     pub groups: Vec<EconGroup>,
+    /// Where it was read from (for messages).
+    #[serde(skip)]
+    pub origin: String,
 }
 
 /// Both catalogues for one year.

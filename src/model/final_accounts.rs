@@ -38,6 +38,9 @@ pub struct FinalAccounts {
     /// 本年度使用的版式方案；缺省用 单位.yaml 中的 profile。
     #[serde(default)]
     pub profile: Option<String>,
+    /// 本文件金额的单位：万元（缺省）、元 或 亿元。换算为文件的单位是精确的。
+    #[serde(default)]
+    pub unit: crate::money::Unit,
     /// 公开02表 收入：按支出功能分类项级科目填列。
     #[serde(default)]
     pub income: Vec<IncomeRow>,
@@ -348,6 +351,9 @@ pub struct Reasons {
 pub struct Gathering {
     #[serde(default)]
     pub amount: Option<Amount>,
+    /// 名称，如“全市就业中心主任座谈会议”（句子写作“用于召开全市就业中心主任座谈会议”）。
+    #[serde(default)]
+    pub name: Option<String>,
     /// 次数。
     #[serde(default)]
     pub count: u32,

@@ -14,6 +14,13 @@ use super::{Amount, ThreePublicItems};
 pub struct PerformanceFile {
     /// 年度（须与所在文件夹名一致）。
     pub year: u16,
+    /// 本文件金额的单位：万元（缺省）、元 或 亿元（社会保险基金另有 funds[].unit）。
+    #[serde(default)]
+    pub unit: crate::money::Unit,
+    /// projects: 列出了本单位全部项目支出（未单独自评的写 evaluated: false）：
+    /// 各项目全年执行数之和须等于部门决算的项目支出（否则只提示差额）。
+    #[serde(default)]
+    pub all_projects: bool,
     /// 执行率的分母：annual（全年预算数，财预〔2020〕10号，默认）或 initial（年初预算数，001 的做法）。
     #[serde(default)]
     pub execution_rate_base: ExecutionRateBase,
@@ -383,6 +390,12 @@ pub struct ThreePublicFigures {
 pub struct ProjectGroup {
     /// 组名，如“一般公共预算财政拨款项目支出”。
     pub name: String,
+    /// 小标题（如“一般公共预算财政拨款项目支出情况”），按所在章节的下一级编号；缺省不加。
+    #[serde(default)]
+    pub title: Option<String>,
+    /// 接在“共有n个项目共X万元。”之后的引导语，如“专项资金分配安排和使用管理情况具体如下：”。
+    #[serde(default)]
+    pub lead_in: Option<String>,
     /// 金额的称谓，如“全年预算执行数”“全年支出数”。
     #[serde(default = "default_amount_label")]
     pub amount_label: String,
@@ -525,6 +538,12 @@ pub struct OverallTable {
     /// 预算执行得分（留空则按规则计算）。
     #[serde(default)]
     pub execution_score: Option<Amount>,
+    /// 是否已评分：false 时得分、总分留空（原表尚未评分），不计算。
+    #[serde(default = "yes")]
+    pub scored: bool,
+    /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用版式方案的，再缺省按财预〔2020〕10号。
+    #[serde(default)]
+    pub weights: std::collections::BTreeMap<String, Amount>,
     /// 年度总体目标：预期目标。
     #[serde(default)]
     pub goal: Option<String>,
@@ -535,6 +554,10 @@ pub struct OverallTable {
     pub indicators: Vec<IndicatorGroup>,
     #[serde(default)]
     pub signature: Option<Signature>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_overall_title() -> String {
@@ -630,12 +653,23 @@ pub struct ProjectTable {
     /// 预算执行得分（留空则按规则计算）。
     #[serde(default)]
     pub execution_score: Option<Amount>,
+    /// 是否已评分：false 时得分、总分留空（原表尚未评分），不计算。
+    #[serde(default = "yes")]
+    pub scored: bool,
+    /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用版式方案的，再缺省按财预〔2020〕10号。
+    #[serde(default)]
+    pub weights: std::collections::BTreeMap<String, Amount>,
+    /// 是否有项目支出绩效自评表：false 时只在项目报告的资金段落中列出（没有单独自评的项目）。
+    #[serde(default = "yes")]
+    pub evaluated: bool,
     /// 年度总体目标：预期目标。
     #[serde(default)]
     pub goal: Option<String>,
     /// 实际完成情况。
     #[serde(default)]
     pub achieved: Option<String>,
+    /// 绩效指标（evaluated: false 时省略）。
+    #[serde(default)]
     pub indicators: Vec<IndicatorGroup>,
     /// 到位资金（项目报告“资金到位情况”；缺省等于全年预算数）。
     #[serde(default)]
@@ -650,24 +684,44 @@ pub struct ProjectTable {
 pub struct Fund {
     /// 基金名，如“失业保险基金”。
     pub name: String,
-    /// 金额单位：万元或亿元。
-    #[serde(default = "default_fund_unit")]
-    pub unit: String,
+    /// 金额单位：万元（缺省）或亿元。
+    #[serde(default)]
+    pub unit: crate::money::Unit,
     /// 本级称谓，如“省本级”。
     #[serde(default)]
     pub level: Option<String>,
+    /// 小标题（如“企业职工基本养老保险基金预算支出情况”），按所在章节的下一级编号；缺省不加小标题。
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
     pub budget_income: Vec<NamedAmount>,
+    #[serde(default)]
     pub actual_income: Vec<NamedAmount>,
+    #[serde(default)]
     pub budget_expense: Vec<NamedAmount>,
+    #[serde(default)]
     pub actual_expense: Vec<NamedAmount>,
+    /// 各合计数按原文填写（可选）：有明细时与明细之和比对，相差不超过各项的舍入误差（尾差）时按填写的数印出。
+    #[serde(default)]
+    pub budget_income_total: Option<Amount>,
+    #[serde(default)]
+    pub actual_income_total: Option<Amount>,
+    #[serde(default)]
+    pub budget_expense_total: Option<Amount>,
+    #[serde(default)]
+    pub actual_expense_total: Option<Amount>,
     /// 期初结余。
     #[serde(default)]
     pub opening_balance: Option<Amount>,
-    /// 说明（如执行率偏低的原因）。
+    /// 当期收支结余、期末滚存结余按原文填写（可选；与计算值比对，尾差时按填写的数印出）。
+    #[serde(default)]
+    pub balance: Option<Amount>,
+    #[serde(default)]
+    pub closing_balance: Option<Amount>,
+    /// 接在实际支出之后的说明（如“是按照省审计厅要求……”），与实际支出同句。
+    #[serde(default)]
+    pub expense_note: Option<String>,
+    /// 说明（如执行率偏低的原因），另起一段。
     #[serde(default)]
     pub note: Option<String>,
-}
-
-fn default_fund_unit() -> String {
-    "万元".into()
 }

@@ -51,22 +51,40 @@ pub enum OrgRunningCostBase {
     PreviousYear,
 }
 
-/// Number formatting of one document (layouts.md §3.6).
+/// Number formatting of one document (layouts.md §3.6): every amount and
+/// percentage is rounded once, when it is printed, by these rules.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberFormat {
-    /// 正文金额：trim（去尾零）、fixed2（两位小数）、as_entered（按录入）。
+    /// 正文金额：trim（去尾零）、fixed2（固定小数位）、as_entered（按录入）。
     #[serde(default)]
     pub text_money: MoneyStyle,
     /// 表格金额。
     #[serde(default = "as_entered")]
     pub table_money: MoneyStyle,
+    /// 金额的小数位（四舍五入；缺省 2）。
+    #[serde(default = "two")]
+    pub money_decimals: u32,
     /// 千分位逗号（≥1000 时）。
     #[serde(default)]
     pub thousands_separator: bool,
-    /// 百分比小数位（四舍五入，去尾零）。
+    /// 百分比小数位（四舍五入；缺省 2）。
     #[serde(default = "two")]
     pub percent_decimals: u32,
+    /// 百分比的写法：fixed（固定小数位，如 94.40%、100.00%，缺省）或 trim（去尾零，如 94.4%、100%）。
+    #[serde(default)]
+    pub percent_style: PercentStyle,
+}
+
+/// How percentages are written.
+#[derive(Debug, Clone, Copy, Default, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PercentStyle {
+    /// 固定小数位：94.40%、100.00%。
+    #[default]
+    Fixed,
+    /// 去尾零：94.4%、100%。
+    Trim,
 }
 
 fn as_entered() -> MoneyStyle {
@@ -81,9 +99,31 @@ impl Default for NumberFormat {
         NumberFormat {
             text_money: MoneyStyle::Trim,
             table_money: MoneyStyle::AsEntered,
+            money_decimals: 2,
             thousands_separator: false,
             percent_decimals: 2,
+            percent_style: PercentStyle::Fixed,
         }
+    }
+}
+
+impl NumberFormat {
+    /// How the document's sentences print amounts.
+    pub fn text(&self) -> crate::money::MoneyFormat {
+        crate::money::MoneyFormat {
+            style: self.text_money,
+            decimals: self.money_decimals,
+            thousands: self.thousands_separator,
+            unit: crate::money::Unit::Wanyuan,
+        }
+    }
+    /// How the document's tables print amounts.
+    pub fn table(&self) -> crate::money::MoneyFormat {
+        crate::money::MoneyFormat { style: self.table_money, ..self.text() }
+    }
+    /// How the document prints percentages.
+    pub fn percent(&self) -> crate::money::PercentFormat {
+        crate::money::PercentFormat { decimals: self.percent_decimals, trim: self.percent_style == PercentStyle::Trim }
     }
 }
 
@@ -118,6 +158,9 @@ pub struct Profile {
     /// 是否有封面和目录页（001 式）。
     #[serde(default)]
     pub cover: bool,
+    /// 目录是否印页码（缺省不印，与参考文件相同）。
+    #[serde(default)]
+    pub toc_page_numbers: bool,
     /// 封面左上角的附件标注，如“附件1：”。
     #[serde(default)]
     pub attachment_label: Option<String>,
@@ -147,6 +190,9 @@ pub struct Profile {
     pub zero_wording: ZeroWording,
     /// 第三部分 的章节。
     pub part3: Vec<SectionSpec>,
+    /// 绩效自评表一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省按财预〔2020〕10号（50/30/10，无满意度指标时其 10 分调整到产出和效益）。
+    #[serde(default)]
+    pub indicator_weights: std::collections::BTreeMap<String, super::Amount>,
     /// 第四部分 名词解释，每条一段（含编号）。
     pub glossary: Vec<String>,
 }

@@ -1,0 +1,765 @@
+//! The view of a 绩效自评 report: its outline numbered by level, the
+//! paragraphs the data determines (each figure taken from the ledger by
+//! name through [`Figures`]), and the tables appended to it.
+
+use serde::Serialize;
+
+use super::{Figures, Printed};
+use crate::derive::zh_number;
+use crate::evaluate::{BASIC_COLUMNS, Evaluation, ScoredTable};
+use crate::model::{
+    Content, EconItem, Fund, IndicatorGroup, NamedAmount, PerformanceFile, Report, ReportKind, Section, Signature, Unit,
+};
+
+/// One numbered heading or paragraph of a report, in reading order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    /// heading, p, three_public_table.
+    pub kind: &'static str,
+    /// Heading depth (0 = 一、).
+    pub level: usize,
+    pub number: String,
+    pub text: String,
+    /// For a run-in heading: the paragraph that follows on the same line.
+    pub rest: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Block {
+    fn p(text: String) -> Block {
+        Block { kind: "p", level: 0, number: String::new(), text, rest: String::new(), rows: vec![] }
+    }
+}
+
+/// A scored table, formatted.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredView {
+    pub title: String,
+    pub name: String,
+    pub supervising: String,
+    pub implementing: String,
+    pub funds: Vec<(String, Vec<String>)>,
+    pub rate: String,
+    pub execution_score: String,
+    pub by_income: Vec<String>,
+    pub by_expense: Vec<String>,
+    pub goal: String,
+    pub achieved: String,
+    pub rows: Vec<IndicatorRowView>,
+    pub total_weight: String,
+    pub total_score: String,
+    pub signature: SignatureView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRowView {
+    pub level1: String,
+    pub level1_span: usize,
+    pub level2: String,
+    pub level2_span: usize,
+    pub name: String,
+    pub target: String,
+    pub actual: String,
+    pub weight: String,
+    pub score: String,
+    /// Rows the 分值/得分 cells span (0: covered by the row above).
+    pub weight_span: usize,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SignatureView {
+    pub filler: String,
+    pub date: String,
+    pub phone: String,
+}
+
+/// 基础数据表, formatted: (label, indent, three cells).
+#[derive(Debug, Clone, Serialize)]
+pub struct BasicDataView {
+    pub unit: String,
+    pub staff: Vec<String>,
+    pub prev_year: u16,
+    pub year: u16,
+    pub rows: Vec<(String, u8, Vec<String>)>,
+    pub buildings: Vec<String>,
+    pub thrift: String,
+    pub signature: SignatureView,
+}
+
+/// A report and its appended tables, ready for the template.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub file_name: String,
+    pub unit: String,
+    pub year: u16,
+    pub title: Vec<String>,
+    pub attachment_label: Option<String>,
+    pub seal_date: Option<String>,
+    pub closing_date: Option<String>,
+    pub blocks: Vec<Block>,
+    pub attachments: Vec<String>,
+    pub basic_data: Option<BasicDataView>,
+    pub overall: Option<ScoredView>,
+    pub projects: Vec<ScoredView>,
+    pub draft: bool,
+    /// The figures the view printed, in order.
+    #[serde(skip)]
+    pub printed: Vec<Printed>,
+}
+
+/// The name a report is published under (its PDF's name without `.pdf`):
+/// the report's `file_name`, with `{year}` and `{unit}` filled in, or the
+/// standard name for its kind.
+pub fn report_file_name(unit: &Unit, year: u16, r: &Report) -> String {
+    match &r.file_name {
+        Some(name) => name.replace("{year}", &year.to_string()).replace("{unit}", &unit.name),
+        None => match r.kind {
+            ReportKind::Overall => format!("{year}年度{}部门整体支出绩效自评报告", unit.name),
+            ReportKind::Project => format!("{year}年度{}项目支出绩效自评报告", unit.name),
+        },
+    }
+}
+
+/// What building a report's paragraphs needs.
+struct Ctx<'a> {
+    unit: &'a Unit,
+    p: &'a PerformanceFile,
+    f: &'a Figures,
+    l3: &'a str,
+}
+
+/// Builds the view of one report of a unit-year.
+pub fn report_view(
+    unit: &Unit,
+    p: &PerformanceFile,
+    e: &Evaluation,
+    r: &Report,
+    f: &Figures,
+    draft: bool,
+) -> ReportView {
+    let y = p.year;
+    let file_name = report_file_name(unit, y, r);
+    let cx = Ctx { unit, p, f, l3: &r.level3_style };
+    let mut blocks = Vec::new();
+    let mut top = [0usize; 6];
+    for c in &r.intro {
+        content(&cx, &mut blocks, c, 0, &mut top);
+    }
+    let mut counters = [0usize; 6];
+    for s in &r.sections {
+        section(&cx, &mut blocks, s, 0, &mut counters);
+    }
+    let sig = |s: &Option<Signature>| {
+        let s = s.as_ref().or(p.signature.as_ref());
+        SignatureView {
+            filler: s.and_then(|s| s.filler.clone()).unwrap_or_default(),
+            date: s.and_then(|s| s.date.clone()).unwrap_or_default(),
+            phone: s.and_then(|s| s.phone.clone()).unwrap_or_default(),
+        }
+    };
+    let wants = |k: &str| r.tables.iter().any(|x| x == k);
+    let basic_data = wants("basic_data")
+        .then_some(())
+        .and(p.basic_data.as_ref())
+        .map(|b| basic_data_view(&cx, b, sig(&b.signature)));
+    let overall = wants("overall").then_some(()).and(p.overall.as_ref().zip(e.overall.as_ref())).map(|(o, s)| {
+        let mut v =
+            scored_view(f, &o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
+        let k = &s.key;
+        v.funds = vec![(
+            "年度资金总额".into(),
+            ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.text(&format!("{k}.{c}"))).to_vec(),
+        )];
+        let cell = |n: &str| f.text_cell(&format!("{}.{n}", o.title));
+        v.by_income = vec![
+            format!("一般公共预算：{}", cell("按收入性质.一般公共预算")),
+            format!("政府性基金拨款：{}", cell("按收入性质.政府性基金拨款")),
+            format!("纳入专户管理的非税收入拨款：{}", cell("按收入性质.纳入专户管理的非税收入拨款")),
+            format!("其他资金：{}", cell("按收入性质.其他资金")),
+        ];
+        v.by_expense = vec![
+            format!("基本支出：{}", cell("按支出性质.基本支出")),
+            format!("项目支出：{}", cell("按支出性质.项目支出")),
+        ];
+        v
+    });
+    let projects = if wants("projects") {
+        p.projects
+            .iter()
+            .zip(&e.projects)
+            .filter(|(t, _)| t.evaluated)
+            .map(|(tb, s)| {
+                let mut v = scored_view(
+                    f,
+                    "项目支出绩效自评表",
+                    &tb.name,
+                    tb.supervising_department.as_deref().or(unit.supervising_department.as_deref()).unwrap_or(""),
+                    tb.implementing_unit.as_deref().unwrap_or(&unit.name),
+                    s,
+                    &tb.indicators,
+                    &tb.goal,
+                    &tb.achieved,
+                    sig(&tb.signature),
+                );
+                let k = &s.key;
+                let row = |prefix: &str| {
+                    ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.text_cell(&format!("{prefix}.{c}"))).to_vec()
+                };
+                v.funds = vec![
+                    ("年度资金总额".into(), row(k)),
+                    ("其中：当年财政拨款".into(), row(&format!("{k}.当年财政拨款"))),
+                    ("上年结转资金".into(), row(&format!("{k}.上年结转资金"))),
+                    ("其他资金".into(), row(&format!("{k}.其他资金"))),
+                ];
+                v
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let (printed, _) = f.finish();
+    ReportView {
+        file_name,
+        unit: unit.name.clone(),
+        year: y,
+        title: r.title.clone(),
+        attachment_label: r.attachment_label.clone(),
+        seal_date: r.seal_date.clone(),
+        closing_date: r.closing_date.clone(),
+        blocks,
+        attachments: r.attachments.clone(),
+        basic_data,
+        overall,
+        projects,
+        draft,
+        printed,
+    }
+}
+
+fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureView) -> BasicDataView {
+    let (f, y) = (cx.f, cx.p.year);
+    let row = |label: &str, indent: u8, q: &str| -> (String, u8, Vec<String>) {
+        (label.to_string(), indent, BASIC_COLUMNS.iter().map(|c| f.text_cell(&format!("基础数据表.{q}.{c}"))).collect())
+    };
+    let mut rows = vec![
+        row("三公经费", 0, "三公经费"),
+        row("1、公务用车购置和维护经费", 1, "公务用车购置和维护经费"),
+        row("其中：公车购置", 2, "公车购置"),
+        row("公车运行维护", 3, "公车运行维护"),
+        row("2、出国经费", 1, "出国经费"),
+        row("3、公务接待", 1, "公务接待"),
+        row("项目支出：", 0, "项目支出"),
+        row("1、业务工作经费", 1, "业务工作经费"),
+        row("2、运行维护经费", 1, "运行维护经费"),
+        row(&format!("3、{}专项资金", b.special_fund_level), 1, "专项资金"),
+    ];
+    for s in &b.special_funds {
+        rows.push(row(&s.name, 2, &format!("专项.{}", s.name)));
+    }
+    rows.push(row("4、其他事业类发展资金", 1, "其他事业类发展资金"));
+    rows.push(row("公用经费", 0, "公用经费"));
+    rows.push(row("其中：办公费", 1, "办公费"));
+    rows.push(row("水费、电费、差旅费", 2, "水费、电费、差旅费"));
+    rows.push(row("会议费、培训费", 2, "会议费、培训费"));
+    let mut proc = row("政府采购金额", 0, "政府采购金额");
+    proc.2[0] = "——".into();
+    rows.push(proc);
+    let mut adj = row("部门基本支出预算调整", 0, "部门基本支出预算调整");
+    adj.2[0] = "——".into();
+    rows.push(adj);
+    let pct = |q: &str| f.pct(q).map(|p| format!("{p}%")).unwrap_or_default();
+    let staff = if cx.p.numbers.staff.is_some() {
+        vec![f.text("人员.编制数"), f.text("人员.实际在职人数"), pct("人员.在职人员控制率")]
+    } else {
+        vec![String::new(); 3]
+    };
+    let bl = |n: &str| f.text_cell(&format!("基础数据表.楼堂馆所.{n}"));
+    BasicDataView {
+        unit: cx.unit.name.clone(),
+        staff,
+        prev_year: y - 1,
+        year: y,
+        rows,
+        buildings: vec![
+            bl("批复规模"),
+            bl("实际规模"),
+            pct("基础数据表.楼堂馆所.规模控制率"),
+            bl("预算投资"),
+            bl("实际投资"),
+            pct("基础数据表.楼堂馆所.投资概算控制率"),
+        ],
+        thrift: b.thrift_measures.clone().unwrap_or_default(),
+        signature,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scored_view(
+    f: &Figures,
+    title: &str,
+    name: &str,
+    supervising: &str,
+    implementing: &str,
+    s: &ScoredTable,
+    groups: &[IndicatorGroup],
+    goal: &Option<String>,
+    achieved: &Option<String>,
+    signature: SignatureView,
+) -> ScoredView {
+    let k = &s.key;
+    let mut rows = Vec::new();
+    // 一级 blocks in order, each 二级 padded to at least two rows.
+    for l1 in &s.level1 {
+        let gs: Vec<(&IndicatorGroup, &crate::evaluate::GroupNames)> =
+            groups.iter().zip(&s.groups).filter(|(g, _)| &g.level1 == l1).collect();
+        let label = format!("{l1}（{}分）", f.text(&format!("{k}.{l1}.分值")));
+        let spans: Vec<usize> = gs.iter().map(|(g, _)| g.rows.len().max(2)).collect();
+        let total: usize = spans.iter().sum();
+        let mut first1 = true;
+        for ((g, names), span) in gs.iter().zip(&spans) {
+            for i in 0..*span {
+                let r = g.rows.get(i);
+                let score = |q: &str| if s.scored { f.text(q) } else { String::new() };
+                let (weight, sc, wspan) = if names.merged {
+                    if i == 0 {
+                        (f.text(&names.weight), score(&names.score), *span)
+                    } else {
+                        (String::new(), String::new(), 0)
+                    }
+                } else {
+                    match names.rows.get(i) {
+                        Some((w, sname)) => (
+                            if r.and_then(|r| r.weight).is_some() { f.text(w) } else { String::new() },
+                            if r.and_then(|r| r.score).is_some() { score(sname) } else { String::new() },
+                            1,
+                        ),
+                        None => (String::new(), String::new(), 1),
+                    }
+                };
+                rows.push(IndicatorRowView {
+                    level1: label.clone(),
+                    level1_span: if first1 { total } else { 0 },
+                    level2: g.level2.clone(),
+                    level2_span: if i == 0 { *span } else { 0 },
+                    name: r.map(|r| r.name.clone()).unwrap_or_else(|| "……".into()),
+                    target: r.and_then(|r| r.target.clone()).unwrap_or_default(),
+                    actual: r.and_then(|r| r.actual.clone()).unwrap_or_default(),
+                    weight,
+                    score: sc,
+                    weight_span: wspan,
+                    note: r.and_then(|r| r.note.clone()).unwrap_or_default(),
+                });
+                first1 = false;
+            }
+        }
+    }
+    let scored = |q: &str| if s.scored { f.text(q) } else { String::new() };
+    ScoredView {
+        title: title.into(),
+        name: name.into(),
+        supervising: supervising.into(),
+        implementing: implementing.into(),
+        funds: vec![],
+        rate: f.pct(&format!("{k}.执行率")).map(|p| format!("{p}%")).unwrap_or_default(),
+        execution_score: scored(&format!("{k}.预算执行得分")),
+        by_income: vec![],
+        by_expense: vec![],
+        goal: goal.clone().unwrap_or_default(),
+        achieved: achieved.clone().unwrap_or_default(),
+        rows,
+        total_weight: f.text(&format!("{k}.分值合计")),
+        total_score: scored(&format!("{k}.总分")),
+        signature,
+    }
+}
+
+/// The number of a heading at `depth` (一、 → （一） → 1. → （1）), advancing `counters`.
+fn number(counters: &mut [usize; 6], depth: usize, l3: &str) -> String {
+    counters[depth] += 1;
+    for c in counters.iter_mut().skip(depth + 1) {
+        *c = 0;
+    }
+    let n = counters[depth];
+    match depth {
+        0 => format!("{}、", zh_number(n)),
+        1 => format!("（{}）", zh_number(n)),
+        2 => format!("{n}{}", l3.trim_start_matches('1')),
+        _ => format!("（{n}）"),
+    }
+}
+
+fn heading(out: &mut Vec<Block>, depth: usize, number: String, text: String, rest: String) {
+    out.push(Block { kind: "heading", level: depth, number, text, rest, rows: vec![] });
+}
+
+fn section(cx: &Ctx, out: &mut Vec<Block>, s: &Section, depth: usize, counters: &mut [usize; 6]) {
+    let number = if s.unnumbered { String::new() } else { number(counters, depth, cx.l3) };
+    let mut rest = String::new();
+    let mut items: &[Content] = &s.content;
+    if s.run_in
+        && let Some(Content::Text(first)) = s.content.first()
+    {
+        rest = first.clone();
+        items = &s.content[1..];
+    }
+    heading(out, depth, number, s.title.clone(), rest);
+    // Headings a computed paragraph adds (a fund's, a project group's) and
+    // the sub-sections share one numbering.
+    let mut child = *counters;
+    for c in items {
+        content(cx, out, c, depth + 1, &mut child);
+    }
+    for c in &s.children {
+        section(cx, out, c, depth + 1, &mut child);
+    }
+}
+
+fn content(cx: &Ctx, out: &mut Vec<Block>, c: &Content, depth: usize, counters: &mut [usize; 6]) {
+    match c {
+        Content::Text(s) => out.push(Block::p(s.clone())),
+        Content::Computed { computed } => computed_block(cx, out, computed.as_str(), depth, counters),
+    }
+}
+
+/// “甲1万元，乙2万元”, each amount from the ledger.
+fn named_list(f: &Figures, prefix: &str, xs: &[NamedAmount], unit: crate::money::Unit) -> String {
+    xs.iter()
+        .map(|x| format!("{}{}{}", x.name, f.text_in(&format!("{prefix}.{}", x.name), unit), unit.zh()))
+        .collect::<Vec<_>>()
+        .join("，")
+}
+
+/// “工资福利支出10万元（其中基本工资6万元，奖金4万元）”.
+fn econ_item(f: &Figures, prefix: &str, i: &EconItem) -> String {
+    let name = format!("{prefix}.{}", i.name);
+    let detail = if i.items.is_empty() {
+        String::new()
+    } else {
+        format!("（其中{}）", named_list(f, &name, &i.items, crate::money::Unit::Wanyuan))
+    };
+    format!("{}{}万元{detail}", i.name, f.text(&name))
+}
+
+fn pct(f: &Figures, q: &str) -> Option<String> {
+    f.pct(q)
+}
+
+fn computed_block(cx: &Ctx, out: &mut Vec<Block>, key: &str, depth: usize, counters: &mut [usize; 6]) {
+    let (p, f) = (cx.p, cx.f);
+    let y = p.year;
+    let n = &p.numbers;
+    let auth = p.finance_authority.clone().unwrap_or_else(|| "财政".into());
+    let mut para = |s: String| out.push(Block::p(s));
+    match key {
+        "staff" => {
+            if n.staff.is_some() {
+                let rate = pct(f, "人员.在职人员控制率").map(|r| format!("，在职人员控制率{r}%")).unwrap_or_default();
+                para(format!(
+                    "{}编制数{}人，实际在职人数{}人{rate}。",
+                    cx.unit.name,
+                    f.text("人员.编制数"),
+                    f.text("人员.实际在职人数")
+                ));
+            }
+        }
+        "basic_expenditure" => {
+            let adj = n
+                .basic_adjustment
+                .map(|_| format!("，年初预留及年中调整追加{}万元", f.text("基本支出.调整")))
+                .unwrap_or_default();
+            para(format!(
+                "{y}年{auth}批复的基本支出预算{}万元{adj}，本年实际支出{}万元。",
+                f.text("基本支出.年初预算"),
+                f.text("基本支出.实际")
+            ));
+        }
+        "basic_by_econ" | "project_by_econ" => {
+            let (items, what) = if key == "basic_by_econ" {
+                (&n.basic_by_econ, "基本支出")
+            } else {
+                (&n.project_by_econ, "项目支出")
+            };
+            let prefix = format!("{what}.经济分类");
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| {
+                    let text = econ_item(f, &prefix, i);
+                    let share = pct(f, &format!("{prefix}.{}.占比", i.name))
+                        .map(|p| format!("，占{what}{p}%"))
+                        .unwrap_or_default();
+                    format!("{text}{share}")
+                })
+                .collect();
+            if !parts.is_empty() {
+                para(format!("按支出经济分类科目划分：{}。", parts.join("；")));
+            }
+        }
+        "three_public" => {
+            if f.ledger().get("三公.预算.合计").is_some() {
+                let items = |h: &str| {
+                    format!(
+                        "因公出国（境）费{}万元，公务用车购置及运行费{}万元，公务接待费{}万元",
+                        f.text(&format!("三公.{h}.因公出国（境）费")),
+                        f.text(&format!("三公.{h}.公务用车购置及运行费")),
+                        f.text(&format!("三公.{h}.公务接待费"))
+                    )
+                };
+                let mut s = format!(
+                    "{y}年{auth}批复“三公”经费年初预算{}万元，其中：{}；实际“三公”经费支出{}万元，其中：{}。",
+                    f.text("三公.预算.合计"),
+                    items("预算"),
+                    f.text("三公.决算.合计"),
+                    items("决算")
+                );
+                s += &match f.sign("三公.合计.节约数") {
+                    -1 => {
+                        format!("“三公”经费支出超过年初预算{}万元", f.text("三公.合计.节约数").trim_start_matches('-'))
+                    }
+                    _ => format!("“三公”经费支出较年初预算结余{}万元", f.text("三公.合计.节约数")),
+                };
+                if f.ledger().get("三公.增减额").is_some() {
+                    match f.sign("三公.合计.增减数") {
+                        0 => s += &format!("，与{}年持平", y - 1),
+                        d => {
+                            let (w1, w2) = if d < 0 { ("下降", "下降") } else { ("增加", "增长") };
+                            s += &format!(
+                                "；较{}年支出总额{}万元{w1}{}万元",
+                                y - 1,
+                                f.text("三公.上年.合计"),
+                                f.text("三公.增减额")
+                            );
+                            if let Some(r) = pct(f, "三公.增减率") {
+                                s += &format!("，同比{w2}{r}%");
+                            }
+                        }
+                    }
+                }
+                s.push('。');
+                para(s);
+            }
+        }
+        "three_public_table" => {
+            if f.ledger().get("三公.预算.合计").is_some() {
+                let with_prev = f.ledger().get("三公.合计.增减数").is_some();
+                let fixed = |q: &str| f.fixed2(q);
+                let row = |name: &str, col: &str| {
+                    vec![
+                        name.to_string(),
+                        fixed(&format!("三公.决算.{col}")),
+                        fixed(&format!("三公.预算.{col}")),
+                        fixed(&format!("三公.{col}.节约数")),
+                        if with_prev { fixed(&format!("三公.上年.{col}")) } else { String::new() },
+                        if with_prev { fixed(&format!("三公.{col}.增减数")) } else { String::new() },
+                        f.pct0(&format!("三公.{col}.增减比例")).map(|r| format!("{r}%")).unwrap_or_else(|| "—".into()),
+                    ]
+                };
+                out.push(Block {
+                    kind: "three_public_table",
+                    level: 0,
+                    number: String::new(),
+                    text: format!("{y}年决算支出"),
+                    rest: String::new(),
+                    rows: vec![
+                        row("因公出国（境）费用", "因公出国（境）费"),
+                        row("公务接待费", "公务接待费"),
+                        row("公务用车购置及运行费", "公务用车购置及运行费"),
+                        row("其中：公务车运行维护费", "公务用车运行费"),
+                        row("\u{3000}\u{3000}\u{3000}公务用车购置费", "公务用车购置费"),
+                        row("合计", "合计"),
+                    ],
+                });
+            }
+        }
+        "project_expenditure" => {
+            let adj = n
+                .project_adjustment
+                .map(|_| format!("，结转及年中调整追加{}万元", f.text("项目支出.调整")))
+                .unwrap_or_default();
+            para(format!(
+                "{auth}批复{y}年项目支出预算{}万元{adj}，实际项目支出{}万元，年末项目支出结余{}万元。",
+                f.text("项目支出.年初预算"),
+                f.text("项目支出.实际"),
+                f.text("项目支出.结余")
+            ));
+        }
+        "project_list" => {
+            for g in &n.project_groups {
+                if let Some(t) = &g.title {
+                    let num = number(counters, depth, cx.l3);
+                    heading(out, depth, num, t.clone(), String::new());
+                }
+                let lead = g.lead_in.as_deref().map(|s| s.trim().to_string()).unwrap_or_default();
+                out.push(Block::p(format!(
+                    "{y}年{}共有{}个项目共{}万元。{lead}",
+                    g.name,
+                    f.text(&format!("项目清单.{}.个数", g.name)),
+                    f.text(&format!("项目清单.{}.合计", g.name))
+                )));
+                for x in &g.projects {
+                    let text = x.text.as_ref().map(|s| format!("，{s}")).unwrap_or_else(|| "。".into());
+                    out.push(Block::p(format!(
+                        "{}：{}{}万元{text}",
+                        x.name,
+                        g.amount_label,
+                        f.text(&format!("项目清单.{}.{}", g.name, x.name))
+                    )));
+                }
+            }
+        }
+        "special_fund_budget" | "special_fund_actual" | "special_fund_spending" => {
+            let Some(s) = &n.special_fund else { return };
+            let w = crate::money::Unit::Wanyuan;
+            match key {
+                "special_fund_budget" => para(format!(
+                    "{y}年{}{}预算收入为：{}，合计预算收入{}万元。",
+                    s.subject,
+                    s.label,
+                    named_list(f, "专项资金.预算收入", &s.budget_sources, w),
+                    f.text("专项资金.预算收入合计")
+                )),
+                "special_fund_actual" => para(format!(
+                    "{y}年{}{}实际收入为：{}，合计收入{}万元{}。",
+                    s.subject,
+                    s.label,
+                    named_list(f, "专项资金.实际收入", &s.actual_sources, w),
+                    f.text("专项资金.实际收入合计"),
+                    pct(f, "专项资金.到位率").map(|p| format!("，资金到位率{p}%")).unwrap_or_default()
+                )),
+                _ => {
+                    let items: Vec<String> = s.spending.iter().map(|i| econ_item(f, "专项资金.支出", i)).collect();
+                    para(format!(
+                        "{y}年实际支出{}{}万元。项目资金主要用于以下方面：{}。{}",
+                        s.name,
+                        f.text("专项资金.支出合计"),
+                        items.join("；"),
+                        pct(f, "专项资金.执行率").map(|p| format!("全年执行率为{p}%。")).unwrap_or_default()
+                    ))
+                }
+            }
+        }
+        "funds" => {
+            for fund in &p.funds {
+                fund_paragraphs(cx, out, fund, depth, counters);
+            }
+        }
+        k if k.starts_with("fund:") => {
+            let name = &k["fund:".len()..];
+            // P-FUND refuses a name that is not in `funds:`.
+            if let Some(fund) = p.funds.iter().find(|x| x.name == name) {
+                fund_paragraphs(cx, out, fund, depth, counters);
+            }
+        }
+        "score" => {
+            if let Some(o) = &p.overall
+                && o.scored
+            {
+                let grade = n.grade.as_ref().map(|g| format!("，为“{g}”等级")).unwrap_or_default();
+                para(format!(
+                    "{y}年{}部门整体支出绩效自评分为{}分{grade}。",
+                    cx.unit.name,
+                    f.text(&format!("{}.总分", o.title))
+                ));
+            }
+        }
+        "project_sources" | "project_arrival" | "project_usage" => project_paragraph(cx, out, key),
+        // Keys are validated when the file is loaded (`ComputedKey`).
+        other => unreachable!("computed paragraph “{other}” passed ComputedKey"),
+    }
+}
+
+/// The project report's three fund paragraphs (资金来源, 到位, 使用).
+fn project_paragraph(cx: &Ctx, out: &mut Vec<Block>, key: &str) {
+    const CIRCLED: [char; 20] =
+        ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫', '⑬', '⑭', '⑮', '⑯', '⑰', '⑱', '⑲', '⑳'];
+    let (p, f) = (cx.p, cx.f);
+    let y = p.year;
+    let list = |item: &dyn Fn(&str) -> String| -> String {
+        p.projects
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{}{}", CIRCLED.get(i).copied().unwrap_or('·'), item(&t.name)))
+            .collect::<Vec<_>>()
+            .join("；")
+    };
+    let text = match key {
+        "project_sources" => format!(
+            "{y}年项目资金年初预算数共计{}万元，实际收到财政拨付项目资金{}万元，其中：{}。",
+            f.text("项目报告.年初预算数合计"),
+            f.text("项目报告.到位资金合计"),
+            list(&|k| format!(
+                "{k}年初预算{}万元，财政拨款收入{}万元",
+                f.text(&format!("{k}.年初预算数")),
+                f.text(&format!("{k}.到位资金"))
+            ))
+        ),
+        "project_arrival" => format!(
+            "{y}年项目资金年初预算数{}万元，全年预算数{}万元，截止年末实际收到财政拨付项目资金{}万元{}。",
+            f.text("项目报告.年初预算数合计"),
+            f.text("项目报告.全年预算数合计"),
+            f.text("项目报告.到位资金合计"),
+            pct(f, "项目报告.资金到位率").map(|p| format!("，资金到位率{p}%（按全年预算数计算）")).unwrap_or_default()
+        ),
+        _ => format!(
+            "{y}年项目资金支出共计{}万元，其中：{}。",
+            f.text("项目报告.资金支出合计"),
+            list(&|k| format!(
+                "{k}全年预算{}万元，全年使用数{}万元{}",
+                f.text(&format!("{k}.到位资金")),
+                f.text(&format!("{k}.全年执行数")),
+                pct(f, &format!("{k}.资金使用率")).map(|p| format!("，资金使用率{p}%")).unwrap_or_default()
+            ))
+        ),
+    };
+    out.push(Block::p(text));
+}
+
+fn fund_paragraphs(cx: &Ctx, out: &mut Vec<Block>, fund: &Fund, depth: usize, counters: &mut [usize; 6]) {
+    let (f, y) = (cx.f, cx.p.year);
+    let n = &fund.name;
+    let u = fund.unit;
+    let uz = u.zh();
+    if let Some(t) = &fund.title {
+        let num = number(counters, depth, cx.l3);
+        heading(out, depth, num, t.clone(), String::new());
+    }
+    let lvl = fund.level.clone().unwrap_or_default();
+    let amount = |what: &str| f.text_in(&format!("{n}.{what}"), u);
+    let list = |what: &str, xs: &[NamedAmount]| {
+        if xs.is_empty() {
+            String::new()
+        } else {
+            format!("，其中：{}", named_list(f, &format!("{n}.{what}"), xs, u))
+        }
+    };
+    let rate = |q: &str| pct(f, &format!("{n}.{q}")).map(|p| format!("，完成预算的{p}%")).unwrap_or_default();
+    out.push(Block::p(format!(
+        "{lvl}{n}预算收入{}{uz}{}。实际收入{}{uz}{}{}。",
+        amount("预算收入"),
+        list("预算收入", &fund.budget_income),
+        amount("实际收入"),
+        list("实际收入", &fund.actual_income),
+        rate("收入完成率")
+    )));
+    let note = fund.expense_note.as_deref().map(|s| format!("，{}", super::clause(s))).unwrap_or_default();
+    out.push(Block::p(format!(
+        "{lvl}{n}预算支出{}{uz}{}。实际支出{}{uz}{}{}{note}。",
+        amount("预算支出"),
+        list("预算支出", &fund.budget_expense),
+        amount("实际支出"),
+        list("实际支出", &fund.actual_expense),
+        rate("支出完成率")
+    )));
+    let mut s = format!("{y}年度当期收支结余{}{uz}", amount("当期结余"));
+    if f.ledger().get(&format!("{n}.期末结余")).is_some() {
+        if fund.opening_balance.is_some() {
+            s += &format!("，期初结余{}{uz}", amount("期初结余"));
+        }
+        s += &format!("，期末滚存结余{}{uz}", amount("期末结余"));
+    }
+    s.push('。');
+    out.push(Block::p(s));
+    if let Some(note) = &fund.note {
+        out.push(Block::p(note.clone()));
+    }
+}
