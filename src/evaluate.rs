@@ -621,13 +621,20 @@ impl Evaluator<'_> {
             if let Some(a) = f.balance {
                 self.l.typed(balance, a, self.file, u, "S-STATED", &format!("{n}当期收支结余："));
             }
-            if f.opening_balance.is_some() || f.closing_balance.is_some() {
-                let opening = self.l.input(format!("{n}.期初结余"), f.opening_balance, self.file, u);
-                let closing = self.l.sum(format!("{n}.期末结余"), &[opening, balance]);
-                self.l.set_unit(closing, u);
-                if let Some(a) = f.closing_balance {
-                    self.l.typed(closing, a, self.file, u, "S-STATED", &format!("{n}期末滚存结余："));
+            match (f.opening_balance, f.closing_balance) {
+                (Some(o), closing) => {
+                    let opening = self.l.input(format!("{n}.期初结余"), Some(o), self.file, u);
+                    let id = self.l.sum(format!("{n}.期末结余"), &[opening, balance]);
+                    self.l.set_unit(id, u);
+                    if let Some(a) = closing {
+                        self.l.typed(id, a, self.file, u, "S-STATED", &format!("{n}期末滚存结余："));
+                    }
                 }
+                // No 期初结余 published: the 期末 stands as typed.
+                (None, Some(a)) => {
+                    self.l.input(format!("{n}.期末结余"), Some(a), self.file, u);
+                }
+                (None, None) => {}
             }
         }
     }
