@@ -44,8 +44,10 @@ build:
 render: build
 	./$(BIN) build data -o output
 
+# The tests run against the release profile, so `make` and `make test`
+# share one optimised build of the dependencies.
 test: deps
-	$(CARGO) test --locked
+	$(CARGO) test --release --locked
 
 # Clippy with warnings as errors (CI runs it after the tests).
 lint:

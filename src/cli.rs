@@ -18,6 +18,8 @@ pub enum Command {
     Build(BuildArgs),
     /// 只审核，不生成。
     Check(CheckArgs),
+    /// 说明一个数字从哪里来：它的值、公式，一直到数据文件的行。
+    Explain(ExplainArgs),
     /// 新建一个单位文件夹（带注释的 YAML 模板）。
     New(NewArgs),
     /// 输出数据文件的 JSON Schema（供编辑器校验和补全）。
@@ -84,6 +86,20 @@ pub struct CheckArgs {
     /// 列出全部审核规则。
     #[arg(long)]
     pub list_rules: bool,
+    /// 列出所有量（可打印、可在 stated: 中比对的名称）及其含义和公式；给出路径时列出其中每个单位年度的全部量和值。
+    #[arg(long)]
+    pub list_quantities: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// 单位文件夹或年度文件夹（只能是一个单位年度）。
+    pub path: PathBuf,
+    /// 量的名称，如“三.项目支出.占比”（见 gongkai check --list-quantities）。
+    pub name: String,
+    /// 展开公式的层数。
+    #[arg(long, default_value_t = 6)]
+    pub depth: usize,
 }
 
 #[derive(Debug, Args)]

@@ -794,6 +794,7 @@ pub fn check(
             }
         }
     }
+    computed_paragraph_data(&mut out, file, p, e);
     duplicates(&mut out, file, p);
     projects_against_final_accounts(l, &mut out, file, p, e);
     if let Some(b) = &p.basic_data {
@@ -843,6 +844,62 @@ fn p2_weights(
                 ));
             }
         }
+    }
+}
+
+/// P-COMPUTED: a computed paragraph whose figures the data does not hold
+/// would print nothing, or a sentence around zeros: it is an error.
+fn computed_paragraph_data(out: &mut Vec<Diagnostic>, file: &Path, p: &PerformanceFile, e: &Evaluation) {
+    for r in &p.reports {
+        for key in r.computed_keys() {
+            if let Some(what) = missing_data(p, e.with_final_accounts, key.as_str()) {
+                out.push(Diagnostic::new(
+                    "P-COMPUTED",
+                    Severity::Error,
+                    file,
+                    Loc::default(),
+                    format!("计算段落 {} 需要 {what}，数据中没有：请补上，或删去这个计算段落", key.as_str()),
+                ));
+            }
+        }
+    }
+}
+
+/// What the data lacks for the computed paragraph `key`, if anything.
+pub fn missing_data(p: &PerformanceFile, with_final_accounts: bool, key: &str) -> Option<&'static str> {
+    let n = &p.numbers;
+    match key {
+        "staff" => n.staff.is_none().then_some("numbers.staff（编制数、实际在职人数）"),
+        "basic_expenditure" => n.basic_budget.is_none().then_some("numbers.basic_budget（基本支出年初预算）"),
+        "basic_by_econ" => n.basic_by_econ.is_empty().then_some("numbers.basic_by_econ（基本支出按经济分类）"),
+        "project_by_econ" => n.project_by_econ.is_empty().then_some("numbers.project_by_econ（项目支出按经济分类）"),
+        "project_expenditure" => n.project_budget.is_none().then_some("numbers.project_budget（项目支出年初预算）"),
+        "three_public" | "three_public_table" => (!with_final_accounts && n.three_public.is_none())
+            .then_some("“三公”经费（决算.yaml 或 numbers.three_public）"),
+        "project_list" => n.project_groups.is_empty().then_some("numbers.project_groups（项目清单）"),
+        "special_fund_budget" | "special_fund_actual" | "special_fund_spending" => match &n.special_fund {
+            None => Some("numbers.special_fund（专项资金的来源与用途）"),
+            Some(f) if key == "special_fund_budget" && f.budget_sources.is_empty() => {
+                Some("numbers.special_fund.budget_sources（预算收入来源）")
+            }
+            Some(f) if key == "special_fund_actual" && f.actual_sources.is_empty() => {
+                Some("numbers.special_fund.actual_sources（实际收入来源）")
+            }
+            Some(f) if key == "special_fund_spending" && f.spending.is_empty() => {
+                Some("numbers.special_fund.spending（支出用途）")
+            }
+            Some(_) => None,
+        },
+        "funds" => p.funds.is_empty().then_some("funds（社会保险基金）"),
+        "score" => match &p.overall {
+            Some(o) if o.scored => None,
+            Some(_) => Some("已评分的整体支出绩效自评表（overall.scored 为 false）"),
+            None => Some("overall（整体支出绩效自评表）"),
+        },
+        "project_sources" | "project_arrival" | "project_usage" => {
+            p.projects.is_empty().then_some("projects（项目支出绩效自评表）")
+        }
+        _ => None,
     }
 }
 

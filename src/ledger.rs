@@ -307,10 +307,20 @@ impl Ledger {
     /// with a note; beyond — an error under `rule`, and the computed value stands.
     pub fn typed(&mut self, id: Id, a: Amount, file: u16, unit: Unit, rule: &'static str, what: &str) {
         let value = unit.to_wanyuan(a.value);
-        self.resolve_typed(id, value, Source { file, at: a.at }, rule, Severity::Error, what);
+        let shown = (unit == self.entries[id].unit).then(|| a.value.as_entered());
+        self.resolve_typed(id, value, shown, Source { file, at: a.at }, rule, Severity::Error, what);
     }
 
-    fn resolve_typed(&mut self, id: Id, typed: Money, at: Source, rule: &'static str, beyond: Severity, what: &str) {
+    fn resolve_typed(
+        &mut self,
+        id: Id,
+        typed: Money,
+        shown: Option<String>,
+        at: Source,
+        rule: &'static str,
+        beyond: Severity,
+        what: &str,
+    ) {
         let computed = self.money(id);
         if typed == computed {
             return;
@@ -320,8 +330,10 @@ impl Ledger {
         let (slack, name) = (e.slack, e.name.clone());
         let show = |m: Money| unit.from_wanyuan(m).trimmed();
         let diff = typed - computed;
-        let related = self.related(id, &format!("{name} 按公式计算为 {}", show(computed)));
+        let formula = self.formula_words(id);
+        let related = self.related(id, &format!("{name} = {formula}"));
         let file = self.file_path(at.file).to_path_buf();
+        let shown = shown.unwrap_or_else(|| show(typed));
         if diff.0.abs() <= slack {
             let e = &mut self.entries[id];
             e.value = Value::Money(typed);
@@ -334,14 +346,13 @@ impl Ledger {
                     file,
                     at.at,
                     format!(
-                        "{what}填写为 {}，按 {name} 的公式计算为 {}，差 {} 在所用各数的舍入误差 ±{} 以内（尾差）：按填写的数字印出",
-                        show(typed),
+                        "{what}填写为 {shown}，计算为 {}（{formula}），差 {} 在所用各数的舍入误差 ±{} 以内（尾差）：按填写的数字印出",
                         show(computed),
                         unit.from_wanyuan(diff.abs()).trimmed(),
                         Money(slack / unit_factor(unit)).trimmed()
                     ),
                 )
-                .with_values(show(computed), show(typed), unit.from_wanyuan(diff).signed())
+                .with_values(show(computed), shown, unit.from_wanyuan(diff).signed())
                 .with_related(related),
             );
         } else {
@@ -352,13 +363,12 @@ impl Ledger {
                     file,
                     at.at,
                     format!(
-                        "{what}填写为 {}，按 {name} 的公式计算为 {}（差 {}）",
-                        show(typed),
+                        "{what}填写为 {shown}，计算应为 {}（{formula}），差 {}",
                         show(computed),
                         unit.from_wanyuan(diff.abs()).trimmed()
                     ),
                 )
-                .with_values(show(computed), show(typed), unit.from_wanyuan(diff).signed())
+                .with_values(show(computed), shown, unit.from_wanyuan(diff).signed())
                 .with_related(related),
             );
         }
@@ -454,6 +464,33 @@ impl Ledger {
         out
     }
 
+    /// The formula of `id` in a few words, with its operands' values:
+    /// “公开03.2080106.基本支出 270.91”, “11 项之和”.
+    pub fn formula_words(&self, id: Id) -> String {
+        let e = &self.entries[id];
+        let v = |i: Id| {
+            let x = &self.entries[i];
+            match x.value {
+                Value::Ratio(_) => x.name.clone(),
+                v => format!("{} {}", x.name, x.unit.from_wanyuan(v.money()).trimmed()),
+            }
+        };
+        match &e.formula {
+            Formula::Linear(terms) if terms.len() <= 3 && !terms.is_empty() => terms
+                .iter()
+                .enumerate()
+                .map(|(k, (t, neg))| format!("{}{}", if *neg { " − " } else if k > 0 { " + " } else { "" }, v(*t)))
+                .collect(),
+            Formula::Linear(terms) if terms.iter().all(|(_, neg)| !neg) => format!("{} 项之和", terms.len()),
+            Formula::Linear(terms) => format!("{} 项相加减", terms.len()),
+            Formula::Ref(a) | Formula::Abs(a) => v(*a),
+            Formula::Ratio(a, b) => format!("{} ÷ {}", v(*a), v(*b)),
+            Formula::Rule { text, .. } => text.clone(),
+            Formula::Imported { from } => format!("取自 {from}"),
+            Formula::Input(_) | Formula::Blank => "填写的数".into(),
+        }
+    }
+
     /// A finding of a check that reads the ledger, kept with the others.
     pub fn push(&mut self, d: Diagnostic) {
         self.findings.push(d);
@@ -495,6 +532,7 @@ impl Ledger {
                     Ok(v) => self.resolve_typed(
                         id,
                         unit.to_wanyuan(v),
+                        Some(number.to_string()),
                         Source { file, at: s.at },
                         "S-STATED",
                         Severity::Error,
@@ -589,8 +627,15 @@ impl Ledger {
             ));
         }
         if level + 1 < depth {
-            for k in kids {
+            // Operands that are zero and typed nowhere say nothing.
+            let (shown, blank): (Vec<Id>, Vec<Id>) = kids
+                .into_iter()
+                .partition(|&k| !(self.entries[k].value.money().is_zero() && self.sources(k).is_empty()));
+            for k in shown {
                 self.explain_into(k, level + 1, depth, out, lines);
+            }
+            if !blank.is_empty() {
+                out.push_str(&format!("{pad}  （另有 {} 项为 0、未填写，略）\n", blank.len()));
             }
         }
     }
@@ -708,6 +753,7 @@ mod tests {
         assert_eq!((d.len(), d[0].rule, d[0].severity), (1, ROUNDING_RULE, Severity::Info), "{d:?}");
         // 0.02 is beyond ±0.015: an error, and the computed value stands.
         let mut l = Ledger::new();
+        let f = l.file(Path::new("x.yaml"));
         let parts: Vec<Id> = ["1134.72", "157.29", "224.54"]
             .iter()
             .enumerate()

@@ -618,8 +618,8 @@ mod tests {
 
     #[test]
     fn bad_amounts_and_codes_are_located() {
-        let e = parse("year: 2023\nincome:\n  - code: 2080106\n    fiscal: 1.234\n").unwrap_err();
-        assert!(e.message.contains("超过两位小数"), "{e}");
+        let e = parse("year: 2023\nincome:\n  - code: 2080106\n    fiscal: 1.23456789012\n").unwrap_err();
+        assert!(e.message.contains("小数位太多"), "{e}");
         assert_eq!(e.at.line, 4);
         let e = parse("year: 2023\nincome:\n  - code: 2080106\n    fiscal: 1e5\n").unwrap_err();
         assert!(e.message.contains("科学计数法"), "{e}");

@@ -54,6 +54,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 print!("{}", check::list_rules());
                 return Ok(ExitCode::SUCCESS);
             }
+            if a.list_quantities {
+                if a.common.paths.is_empty() {
+                    print!("{}", gongkai::quantities::list());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                return gongkai::explain::list_quantities(&a.common.paths).map(|text| {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                });
+            }
             let paths = default_paths(a.common.paths);
             for p in &paths {
                 anyhow::ensure!(p.exists(), "路径 {} 不存在", p.display());
@@ -64,6 +74,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let outcomes = session.run(&paths, &opts);
             finish(&outcomes, a.common.format, "审核", a.common.quiet, started)
         }
+        Command::Explain(a) => match gongkai::explain::explain(&a.path, &a.name, a.depth) {
+            Ok(text) => {
+                print!("{text}");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("错误：{e:#}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Command::New(a) => {
             let files = gongkai::scaffold::new_unit(&a.data, &a.unit, a.year, &a.profile)?;
             for f in files {

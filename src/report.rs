@@ -14,6 +14,7 @@ pub fn human(d: &Diagnostic) -> String {
     let mut s = format!("{}[{}]: {}\n", d.severity.zh(), d.rule, d.message);
     if d.line == 0 {
         let _ = writeln!(s, "  --> {}", d.file.display());
+        related(&mut s, &d.clone());
         return s;
     }
     let _ = writeln!(s, "  --> {}:{}:{}", d.file.display(), d.line, d.column);
@@ -51,11 +52,24 @@ pub fn human(d: &Diagnostic) -> String {
     if let (Some(e), Some(a)) = (&d.expected, &d.actual) {
         let _ = writeln!(
             s,
-            "  = 应为 {e}，实为 {a}{}",
+            "  = 应为 {e}，填写为 {a}{}",
             d.difference.as_ref().map(|x| difference_words(x)).unwrap_or_default()
         );
     }
+    related(&mut s, d);
     s
+}
+
+/// The other places a finding is about, one line each.
+fn related(s: &mut String, d: &Diagnostic) {
+    for r in &d.related {
+        let place = if r.line > 0 {
+            format!("{}:{}:{}", r.file.display(), r.line, r.column)
+        } else {
+            r.file.display().to_string()
+        };
+        let _ = writeln!(s, "  = 另见 {place}：{}", r.label);
+    }
 }
 
 fn is_wide(c: char) -> bool {
@@ -130,7 +144,8 @@ fn difference_words(x: &str) -> String {
 pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool, elapsed: std::time::Duration) -> String {
     let mut s = String::new();
     for o in outcomes {
-        for d in &o.diagnostics {
+        // With -q, only problems: a note (a 尾差 printed as typed) is not one.
+        for d in o.diagnostics.iter().filter(|d| !(quiet && d.severity == Severity::Info)) {
             s += &human(d);
             s.push('\n');
         }
@@ -144,8 +159,8 @@ pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool, elapsed: std:
     let ok: Vec<&Outcome> = outcomes.iter().filter(|o| o.ok() && !o.skipped).collect();
     let skipped = outcomes.iter().filter(|o| o.skipped).count();
     let bad: Vec<&Outcome> = outcomes.iter().filter(|o| !o.ok()).collect();
-    let warnings: usize =
-        outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == Severity::Warning).count();
+    let count = |sev| outcomes.iter().flat_map(|o| &o.diagnostics).filter(|d| d.severity == sev).count();
+    let (warnings, notes) = (count(Severity::Warning), count(Severity::Info));
     let pages: usize = outcomes.iter().map(|o| o.pages).sum();
     if !quiet {
         let _ = writeln!(s, "—— {verb}结果 ——");
@@ -169,12 +184,13 @@ pub fn human_report(outcomes: &[Outcome], verb: &str, quiet: bool, elapsed: std:
     }
     let _ = writeln!(
         s,
-        "{verb}：共 {} 个单位年度，{} 个成功，{} 个失败{}；警告 {} 个{}；用时 {:.1} 秒",
+        "{verb}：共 {} 个单位年度，{} 个成功，{} 个失败{}；警告 {} 个{}{}；用时 {:.1} 秒",
         outcomes.len(),
         ok.len(),
         bad.len(),
         if skipped > 0 { format!("，{skipped} 个未改动已跳过") } else { String::new() },
         warnings,
+        if notes > 0 { format!("，提示 {notes} 个") } else { String::new() },
         if pages > 0 { format!("；共 {pages} 页") } else { String::new() },
         elapsed.as_secs_f64()
     );

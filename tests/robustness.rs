@@ -110,8 +110,10 @@ proptest! {
                 // The rest of the pipeline must not panic either.
                 let profile = gongkai::resources::profile(&repo().join("data"), "湖南-县级-2023").unwrap();
                 let cat = gongkai::resources::catalogue(&repo().join("data"), 2023).unwrap();
-                let d = gongkai::derive::derive(&fa, &profile, &cat);
-                let _ = gongkai::check::check_final_accounts(Path::new("决算.yaml"), &fa, &d, &cat);
+                let mut l = gongkai::ledger::Ledger::new();
+                let file = l.file(Path::new("决算.yaml"));
+                let layout = gongkai::derive::derive(&mut l, &fa, file, &profile, &cat, None);
+                let _ = gongkai::check::check_final_accounts(&mut l, Path::new("决算.yaml"), &fa, &layout, &cat);
             }
             Err(e) => prop_assert!(e.at.line > 0 || e.rule == "L-EMPTY", "unlocated error: {e}"),
         }

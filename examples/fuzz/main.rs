@@ -1,6 +1,6 @@
 //! `make fuzz SECONDS=1800`: a stable-Rust fuzz harness for the loader and
 //! the checker. Mutates the sample and fixture data files for the given
-//! time, runs load → derive → check on each input, and counts executions.
+//! time, runs load → derive (into a ledger) → check on each input, and counts executions.
 //! A panic, or an error without a location, is a finding: the input is
 //! saved under `target/fuzz-findings/` and the run fails.
 
@@ -36,8 +36,12 @@ fn main() {
                     gongkai::load::parse_yaml(Path::new("决算.yaml"), &input);
                 match r {
                     Ok(fa) => {
-                        let d = gongkai::derive::derive(&fa, &profile, &cat);
-                        let _ = gongkai::check::check_final_accounts(Path::new("决算.yaml"), &fa, &d, &cat);
+                        let mut l = gongkai::ledger::Ledger::new();
+                        let file = l.file(Path::new("决算.yaml"));
+                        l.expect_stated(file, &fa.declared.stated);
+                        let layout = gongkai::derive::derive(&mut l, &fa, file, &profile, &cat, None);
+                        let _ = gongkai::check::check_final_accounts(&mut l, Path::new("决算.yaml"), &fa, &layout, &cat);
+                        let _ = l.take_findings();
                         Ok(())
                     }
                     Err(e) if e.at.line == 0 && e.rule != "L-EMPTY" => Err(format!("unlocated error: {e}")),

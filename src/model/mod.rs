@@ -81,10 +81,10 @@ impl schemars::JsonSchema for Amount {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "金额（万元），最多两位小数，例如 385.28；可写千分位逗号 1,540.70（需加引号）",
+            "description": "金额，单位为文件的 unit（缺省万元），按原文的精度填写（元到分，万元、亿元可多于两位小数），例如 385.28；可写千分位逗号 1,540.70（需加引号）",
             "anyOf": [
-                {"type": "number", "multipleOf": 0.01},
-                {"type": "string", "pattern": "^-?[0-9]{1,3}(,?[0-9]{3})*(\\.[0-9]{1,2})?$"}
+                {"type": "number"},
+                {"type": "string", "pattern": "^-?[0-9]{1,3}(,?[0-9]{3})*(\\.[0-9]{1,10})?$"}
             ]
         })
     }

@@ -87,6 +87,10 @@ pub enum PercentStyle {
     Trim,
 }
 
+fn part2_title() -> String {
+    "{year}年部门决算表".into()
+}
+
 fn as_entered() -> MoneyStyle {
     MoneyStyle::AsEntered
 }
@@ -167,6 +171,9 @@ pub struct Profile {
     /// 标题中是否使用简称（001：“市就业服务中心部门决算”）。
     #[serde(default)]
     pub use_short_name: bool,
+    /// 第二部分 的标题（“第二部分”之后的文字；“{year}”代入年度）。
+    #[serde(default = "part2_title")]
+    pub part2_title: String,
     /// 第二部分 的表，按出现顺序。
     pub tables: Vec<TableSpec>,
     /// 公开01表、公开04表 始终列出的支出功能分类类级科目（其余按数据列出）。

@@ -52,6 +52,8 @@ pub struct FinalAccountsView {
     pub profile: ProfileView,
     pub draft: bool,
     pub tables: Vec<TableView>,
+    /// 第二部分 的标题。
+    pub part2_title: String,
     pub t01: Vec<(SideView, SideView)>,
     pub t02: CodeTable,
     pub t03: CodeTable,
@@ -366,6 +368,7 @@ pub fn final_accounts_view(
                 title: t.title.clone(),
             })
             .collect(),
+        part2_title: profile.part2_title.replace("{year}", &y.to_string()),
         t01: layout.t01.iter().map(|(a, b)| (side_view(a), side_view(b))).collect(),
         t02: layout.t02.clone(),
         t03: layout.t03.clone(),

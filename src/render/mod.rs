@@ -193,11 +193,6 @@ impl Figures {
         self.format(name, &self.table, false)
     }
 
-    /// A table cell in the sentence style (the 自评表 print as the reports do).
-    pub fn text_cell(&self, name: &str) -> String {
-        self.format(name, &self.text, true)
-    }
-
     /// An amount with exactly two decimals (the 003 三公 明细表).
     pub fn fixed2(&self, name: &str) -> String {
         let f = MoneyFormat { style: crate::money::MoneyStyle::Fixed2, decimals: 2, ..self.text };

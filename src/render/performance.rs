@@ -171,7 +171,7 @@ pub fn report_view(
             "年度资金总额".into(),
             ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.text(&format!("{k}.{c}"))).to_vec(),
         )];
-        let cell = |n: &str| f.text_cell(&format!("{}.{n}", o.title));
+        let cell = |n: &str| f.cell(&format!("{}.{n}", o.title));
         v.by_income = vec![
             format!("一般公共预算：{}", cell("按收入性质.一般公共预算")),
             format!("政府性基金拨款：{}", cell("按收入性质.政府性基金拨款")),
@@ -204,7 +204,7 @@ pub fn report_view(
                 );
                 let k = &s.key;
                 let row = |prefix: &str| {
-                    ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.text_cell(&format!("{prefix}.{c}"))).to_vec()
+                    ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.cell(&format!("{prefix}.{c}"))).to_vec()
                 };
                 v.funds = vec![
                     ("年度资金总额".into(), row(k)),
@@ -240,7 +240,7 @@ pub fn report_view(
 fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureView) -> BasicDataView {
     let (f, y) = (cx.f, cx.p.year);
     let row = |label: &str, indent: u8, q: &str| -> (String, u8, Vec<String>) {
-        (label.to_string(), indent, BASIC_COLUMNS.iter().map(|c| f.text_cell(&format!("基础数据表.{q}.{c}"))).collect())
+        (label.to_string(), indent, BASIC_COLUMNS.iter().map(|c| f.cell(&format!("基础数据表.{q}.{c}"))).collect())
     };
     let mut rows = vec![
         row("三公经费", 0, "三公经费"),
@@ -274,7 +274,7 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
     } else {
         vec![String::new(); 3]
     };
-    let bl = |n: &str| f.text_cell(&format!("基础数据表.楼堂馆所.{n}"));
+    let bl = |n: &str| f.cell(&format!("基础数据表.楼堂馆所.{n}"));
     BasicDataView {
         unit: cx.unit.name.clone(),
         staff,
@@ -450,6 +450,10 @@ fn computed_block(cx: &Ctx, out: &mut Vec<Block>, key: &str, depth: usize, count
     let y = p.year;
     let n = &p.numbers;
     let auth = p.finance_authority.clone().unwrap_or_else(|| "财政".into());
+    // P-COMPUTED refuses a paragraph without its data: print nothing then.
+    if crate::evaluate::missing_data(p, f.ledger().get("公开03.合计.本年支出合计").is_some(), key).is_some() {
+        return;
+    }
     let mut para = |s: String| out.push(Block::p(s));
     match key {
         "staff" => {
