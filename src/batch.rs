@@ -112,6 +112,8 @@ pub struct Outcome {
 pub struct PrintedFigure {
     pub document: String,
     pub name: String,
+    /// The ledger entry it is (`name` may be an alias of it).
+    pub quantity: String,
     pub text: String,
 }
 
@@ -294,7 +296,12 @@ impl Session {
         for (stem, kind, rendered) in documents {
             let source = rendered.source;
             for p in rendered.printed {
-                out.printed.push(PrintedFigure { document: stem.clone(), name: p.name, text: p.text });
+                out.printed.push(PrintedFigure {
+                    document: stem.clone(),
+                    name: p.name,
+                    quantity: p.quantity,
+                    text: p.text,
+                });
             }
             if opts.write_typst {
                 match write_atomically(&dir.join(format!("{stem}.typ")), source.as_bytes()) {

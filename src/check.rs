@@ -196,6 +196,9 @@ pub const RULES: &[Rule] = &[
         id: "P-DUP", severity: Error, description: "项目或基金名称重复（名称用于区分各表的数字）"
     },
     Rule {
+        id: "P-COMPUTED", severity: Error, description: "计算段落需要的数据（如 numbers.staff、projects）没有填写"
+    },
+    Rule {
         id: "C-LIST-EMPTY", severity: Error, description: "句子需要的列表为空（如内设机构、部门职责）"
     },
 ];

@@ -62,7 +62,9 @@ pub fn explain(path: &Path, name: &str, depth: usize) -> Result<String> {
     }
     let printed = crate::render::Figures::new(a.ledger.clone(), &a.profile().numbers);
     let shown = match l.entry(id).value {
-        crate::ledger::Value::Ratio(_) => printed.pct(name).map(|p| format!("{p}%")).unwrap_or_else(|| "（不印）".into()),
+        crate::ledger::Value::Ratio(_) => {
+            printed.pct(name).map(|p| format!("{p}%")).unwrap_or_else(|| "（不印）".into())
+        }
         _ => printed.text_in(name, l.entry(id).unit),
     };
     let _ = writeln!(s, "印为：{shown}（按版式方案 {} 的数字格式）\n", a.profile().name);

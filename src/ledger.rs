@@ -157,6 +157,15 @@ impl Ledger {
         &self.entries
     }
 
+    /// The name of the entry `name` is the figure of, following aliases.
+    pub fn canonical<'a>(&'a self, name: &'a str) -> &'a str {
+        let Some(mut id) = self.id(name) else { return name };
+        while let Formula::Ref(a) = self.entries[id].formula {
+            id = a;
+        }
+        &self.entries[id].name
+    }
+
     /// The amount of `id`.
     pub fn money(&self, id: Id) -> Money {
         self.entries[id].value.money()
@@ -479,7 +488,19 @@ impl Ledger {
             Formula::Linear(terms) if terms.len() <= 3 && !terms.is_empty() => terms
                 .iter()
                 .enumerate()
-                .map(|(k, (t, neg))| format!("{}{}", if *neg { " − " } else if k > 0 { " + " } else { "" }, v(*t)))
+                .map(|(k, (t, neg))| {
+                    format!(
+                        "{}{}",
+                        if *neg {
+                            " − "
+                        } else if k > 0 {
+                            " + "
+                        } else {
+                            ""
+                        },
+                        v(*t)
+                    )
+                })
                 .collect(),
             Formula::Linear(terms) if terms.iter().all(|(_, neg)| !neg) => format!("{} 项之和", terms.len()),
             Formula::Linear(terms) => format!("{} 项相加减", terms.len()),

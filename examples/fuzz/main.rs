@@ -40,7 +40,8 @@ fn main() {
                         let file = l.file(Path::new("决算.yaml"));
                         l.expect_stated(file, &fa.declared.stated);
                         let layout = gongkai::derive::derive(&mut l, &fa, file, &profile, &cat, None);
-                        let _ = gongkai::check::check_final_accounts(&mut l, Path::new("决算.yaml"), &fa, &layout, &cat);
+                        let _ =
+                            gongkai::check::check_final_accounts(&mut l, Path::new("决算.yaml"), &fa, &layout, &cat);
                         let _ = l.take_findings();
                         Ok(())
                     }

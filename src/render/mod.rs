@@ -108,8 +108,10 @@ pub fn clause(s: &str) -> String {
 /// One figure as a document printed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Printed {
-    /// The quantity's name in the ledger.
+    /// The quantity's name in the ledger, as the document asked for it.
     pub name: String,
+    /// The entry it is (another name's figure when `name` is an alias).
+    pub quantity: String,
     /// The text printed.
     pub text: String,
 }
@@ -143,7 +145,9 @@ impl Figures {
 
     fn log(&self, name: &str, text: String) -> String {
         if !text.is_empty() {
-            self.log.lock().unwrap_or_else(|e| e.into_inner()).push(Printed { name: name.into(), text: text.clone() });
+            let quantity = self.ledger.canonical(name).to_string();
+            let p = Printed { name: name.into(), quantity, text: text.clone() };
+            self.log.lock().unwrap_or_else(|e| e.into_inner()).push(p);
         }
         text
     }
@@ -287,6 +291,25 @@ impl tera::Function for ZeroFn {
     }
 }
 
+/// `has(n=…)`: whether a figure exists and (a ratio) has a denominator —
+/// a condition, not a printed figure.
+struct HasFn(Arc<Figures>);
+
+impl tera::Function for HasFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let name = args.get("n").and_then(Value::as_str).unwrap_or("");
+        let has = match self.0.ledger.get(name).map(|e| e.value) {
+            None => {
+                self.0.value(name);
+                false
+            }
+            Some(Q::Ratio(r)) => r.is_some(),
+            Some(_) => true,
+        };
+        Ok(Value::Bool(has))
+    }
+}
+
 /// `cmp(a=…, b=…)`: −1, 0 or 1 as a is smaller than, equal to or larger than b.
 struct CmpFn(Arc<Figures>);
 
@@ -329,6 +352,7 @@ impl Renderer {
         tera.register_function("sign", SignFn(figures.clone()));
         tera.register_function("zero", ZeroFn(figures.clone()));
         tera.register_function("cmp", CmpFn(figures.clone()));
+        tera.register_function("has", HasFn(figures.clone()));
         let source = tera.render(template, &ctx).map_err(|e| anyhow!("模板 {template} 渲染失败：{}", chain(&e)))?;
         let (printed, missing) = figures.finish();
         if !missing.is_empty() {

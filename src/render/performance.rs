@@ -31,37 +31,70 @@ impl Block {
     }
 }
 
-/// A scored table, formatted.
+/// A table cell of a report's appended tables: a quantity the template
+/// prints by name (`as`: cell, cell0, pct), or fixed text.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Cell {
+    pub q: String,
+    #[serde(rename = "as")]
+    pub style: &'static str,
+    pub text: String,
+}
+
+impl Cell {
+    /// A table cell, blank when zero.
+    fn q(name: impl Into<String>) -> Cell {
+        Cell { q: name.into(), style: "cell", text: String::new() }
+    }
+    /// A figure shown even when zero.
+    fn q0(name: impl Into<String>) -> Cell {
+        Cell { q: name.into(), style: "cell0", text: String::new() }
+    }
+    /// A percentage (with its % sign; blank without a denominator).
+    fn pct(name: impl Into<String>) -> Cell {
+        Cell { q: name.into(), style: "pct", text: String::new() }
+    }
+    fn text(s: impl Into<String>) -> Cell {
+        Cell { q: String::new(), style: "", text: s.into() }
+    }
+    fn blank() -> Cell {
+        Cell::default()
+    }
+}
+
+/// A scored table, its figures by name.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoredView {
     pub title: String,
     pub name: String,
     pub supervising: String,
     pub implementing: String,
-    pub funds: Vec<(String, Vec<String>)>,
-    pub rate: String,
-    pub execution_score: String,
-    pub by_income: Vec<String>,
-    pub by_expense: Vec<String>,
+    pub funds: Vec<(String, Vec<Cell>)>,
+    pub rate: Cell,
+    pub execution_score: Cell,
+    pub by_income: Vec<(String, Cell)>,
+    pub by_expense: Vec<(String, Cell)>,
     pub goal: String,
     pub achieved: String,
     pub rows: Vec<IndicatorRowView>,
-    pub total_weight: String,
-    pub total_score: String,
+    pub total_weight: Cell,
+    pub total_score: Cell,
     pub signature: SignatureView,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorRowView {
     pub level1: String,
+    /// Its weight, printed after it: “产出指标（50分）”.
+    pub level1_weight: Cell,
     pub level1_span: usize,
     pub level2: String,
     pub level2_span: usize,
     pub name: String,
     pub target: String,
     pub actual: String,
-    pub weight: String,
-    pub score: String,
+    pub weight: Cell,
+    pub score: Cell,
     /// Rows the 分值/得分 cells span (0: covered by the row above).
     pub weight_span: usize,
     pub note: String,
@@ -78,11 +111,11 @@ pub struct SignatureView {
 #[derive(Debug, Clone, Serialize)]
 pub struct BasicDataView {
     pub unit: String,
-    pub staff: Vec<String>,
+    pub staff: Vec<Cell>,
     pub prev_year: u16,
     pub year: u16,
-    pub rows: Vec<(String, u8, Vec<String>)>,
-    pub buildings: Vec<String>,
+    pub rows: Vec<(String, u8, Vec<Cell>)>,
+    pub buildings: Vec<Cell>,
     pub thrift: String,
     pub signature: SignatureView,
 }
@@ -165,23 +198,18 @@ pub fn report_view(
         .map(|b| basic_data_view(&cx, b, sig(&b.signature)));
     let overall = wants("overall").then_some(()).and(p.overall.as_ref().zip(e.overall.as_ref())).map(|(o, s)| {
         let mut v =
-            scored_view(f, &o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
+            scored_view(&o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
         let k = &s.key;
-        v.funds = vec![(
-            "年度资金总额".into(),
-            ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.text(&format!("{k}.{c}"))).to_vec(),
-        )];
-        let cell = |n: &str| f.cell(&format!("{}.{n}", o.title));
+        let funds = ["年初预算数", "全年预算数", "全年执行数"].map(|c| Cell::q(format!("{k}.{c}"))).to_vec();
+        v.funds = vec![("年度资金总额".into(), funds)];
+        let cell = |l: &str, n: &str| (l.to_string(), Cell::q(format!("{}.{n}", o.title)));
         v.by_income = vec![
-            format!("一般公共预算：{}", cell("按收入性质.一般公共预算")),
-            format!("政府性基金拨款：{}", cell("按收入性质.政府性基金拨款")),
-            format!("纳入专户管理的非税收入拨款：{}", cell("按收入性质.纳入专户管理的非税收入拨款")),
-            format!("其他资金：{}", cell("按收入性质.其他资金")),
+            cell("一般公共预算", "按收入性质.一般公共预算"),
+            cell("政府性基金拨款", "按收入性质.政府性基金拨款"),
+            cell("纳入专户管理的非税收入拨款", "按收入性质.纳入专户管理的非税收入拨款"),
+            cell("其他资金", "按收入性质.其他资金"),
         ];
-        v.by_expense = vec![
-            format!("基本支出：{}", cell("按支出性质.基本支出")),
-            format!("项目支出：{}", cell("按支出性质.项目支出")),
-        ];
+        v.by_expense = vec![cell("基本支出", "按支出性质.基本支出"), cell("项目支出", "按支出性质.项目支出")];
         v
     });
     let projects = if wants("projects") {
@@ -191,7 +219,6 @@ pub fn report_view(
             .filter(|(t, _)| t.evaluated)
             .map(|(tb, s)| {
                 let mut v = scored_view(
-                    f,
                     "项目支出绩效自评表",
                     &tb.name,
                     tb.supervising_department.as_deref().or(unit.supervising_department.as_deref()).unwrap_or(""),
@@ -204,7 +231,7 @@ pub fn report_view(
                 );
                 let k = &s.key;
                 let row = |prefix: &str| {
-                    ["年初预算数", "全年预算数", "全年执行数"].map(|c| f.cell(&format!("{prefix}.{c}"))).to_vec()
+                    ["年初预算数", "全年预算数", "全年执行数"].map(|c| Cell::q(format!("{prefix}.{c}"))).to_vec()
                 };
                 v.funds = vec![
                     ("年度资金总额".into(), row(k)),
@@ -238,9 +265,9 @@ pub fn report_view(
 }
 
 fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureView) -> BasicDataView {
-    let (f, y) = (cx.f, cx.p.year);
-    let row = |label: &str, indent: u8, q: &str| -> (String, u8, Vec<String>) {
-        (label.to_string(), indent, BASIC_COLUMNS.iter().map(|c| f.cell(&format!("基础数据表.{q}.{c}"))).collect())
+    let y = cx.p.year;
+    let row = |label: &str, indent: u8, q: &str| -> (String, u8, Vec<Cell>) {
+        (label.to_string(), indent, BASIC_COLUMNS.iter().map(|c| Cell::q(format!("基础数据表.{q}.{c}"))).collect())
     };
     let mut rows = vec![
         row("三公经费", 0, "三公经费"),
@@ -263,18 +290,17 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
     rows.push(row("水费、电费、差旅费", 2, "水费、电费、差旅费"));
     rows.push(row("会议费、培训费", 2, "会议费、培训费"));
     let mut proc = row("政府采购金额", 0, "政府采购金额");
-    proc.2[0] = "——".into();
+    proc.2[0] = Cell::text("——");
     rows.push(proc);
     let mut adj = row("部门基本支出预算调整", 0, "部门基本支出预算调整");
-    adj.2[0] = "——".into();
+    adj.2[0] = Cell::text("——");
     rows.push(adj);
-    let pct = |q: &str| f.pct(q).map(|p| format!("{p}%")).unwrap_or_default();
     let staff = if cx.p.numbers.staff.is_some() {
-        vec![f.text("人员.编制数"), f.text("人员.实际在职人数"), pct("人员.在职人员控制率")]
+        vec![Cell::q0("人员.编制数"), Cell::q0("人员.实际在职人数"), Cell::pct("人员.在职人员控制率")]
     } else {
-        vec![String::new(); 3]
+        vec![Cell::blank(), Cell::blank(), Cell::blank()]
     };
-    let bl = |n: &str| f.cell(&format!("基础数据表.楼堂馆所.{n}"));
+    let bl = |n: &str| Cell::q(format!("基础数据表.楼堂馆所.{n}"));
     BasicDataView {
         unit: cx.unit.name.clone(),
         staff,
@@ -284,10 +310,10 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
         buildings: vec![
             bl("批复规模"),
             bl("实际规模"),
-            pct("基础数据表.楼堂馆所.规模控制率"),
+            Cell::pct("基础数据表.楼堂馆所.规模控制率"),
             bl("预算投资"),
             bl("实际投资"),
-            pct("基础数据表.楼堂馆所.投资概算控制率"),
+            Cell::pct("基础数据表.楼堂馆所.投资概算控制率"),
         ],
         thrift: b.thrift_measures.clone().unwrap_or_default(),
         signature,
@@ -296,7 +322,6 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
 
 #[allow(clippy::too_many_arguments)]
 fn scored_view(
-    f: &Figures,
     title: &str,
     name: &str,
     supervising: &str,
@@ -313,32 +338,33 @@ fn scored_view(
     for l1 in &s.level1 {
         let gs: Vec<(&IndicatorGroup, &crate::evaluate::GroupNames)> =
             groups.iter().zip(&s.groups).filter(|(g, _)| &g.level1 == l1).collect();
-        let label = format!("{l1}（{}分）", f.text(&format!("{k}.{l1}.分值")));
+        let level1_weight = Cell::q0(format!("{k}.{l1}.分值"));
         let spans: Vec<usize> = gs.iter().map(|(g, _)| g.rows.len().max(2)).collect();
         let total: usize = spans.iter().sum();
         let mut first1 = true;
         for ((g, names), span) in gs.iter().zip(&spans) {
             for i in 0..*span {
                 let r = g.rows.get(i);
-                let score = |q: &str| if s.scored { f.text(q) } else { String::new() };
+                let score = |q: &str| if s.scored { Cell::q0(q) } else { Cell::blank() };
                 let (weight, sc, wspan) = if names.merged {
                     if i == 0 {
-                        (f.text(&names.weight), score(&names.score), *span)
+                        (Cell::q0(&names.weight), score(&names.score), *span)
                     } else {
-                        (String::new(), String::new(), 0)
+                        (Cell::blank(), Cell::blank(), 0)
                     }
                 } else {
                     match names.rows.get(i) {
                         Some((w, sname)) => (
-                            if r.and_then(|r| r.weight).is_some() { f.text(w) } else { String::new() },
-                            if r.and_then(|r| r.score).is_some() { score(sname) } else { String::new() },
+                            if r.and_then(|r| r.weight).is_some() { Cell::q0(w) } else { Cell::blank() },
+                            if r.and_then(|r| r.score).is_some() { score(sname) } else { Cell::blank() },
                             1,
                         ),
-                        None => (String::new(), String::new(), 1),
+                        None => (Cell::blank(), Cell::blank(), 1),
                     }
                 };
                 rows.push(IndicatorRowView {
-                    level1: label.clone(),
+                    level1: l1.clone(),
+                    level1_weight: level1_weight.clone(),
                     level1_span: if first1 { total } else { 0 },
                     level2: g.level2.clone(),
                     level2_span: if i == 0 { *span } else { 0 },
@@ -354,22 +380,22 @@ fn scored_view(
             }
         }
     }
-    let scored = |q: &str| if s.scored { f.text(q) } else { String::new() };
+    let scored = |q: String| if s.scored { Cell::q0(q) } else { Cell::blank() };
     ScoredView {
         title: title.into(),
         name: name.into(),
         supervising: supervising.into(),
         implementing: implementing.into(),
         funds: vec![],
-        rate: f.pct(&format!("{k}.执行率")).map(|p| format!("{p}%")).unwrap_or_default(),
-        execution_score: scored(&format!("{k}.预算执行得分")),
+        rate: Cell::pct(format!("{k}.执行率")),
+        execution_score: scored(format!("{k}.预算执行得分")),
         by_income: vec![],
         by_expense: vec![],
         goal: goal.clone().unwrap_or_default(),
         achieved: achieved.clone().unwrap_or_default(),
         rows,
-        total_weight: f.text(&format!("{k}.分值合计")),
-        total_score: scored(&format!("{k}.总分")),
+        total_weight: Cell::q0(format!("{k}.分值合计")),
+        total_score: scored(format!("{k}.总分")),
         signature,
     }
 }
@@ -457,25 +483,17 @@ fn computed_block(cx: &Ctx, out: &mut Vec<Block>, key: &str, depth: usize, count
     let mut para = |s: String| out.push(Block::p(s));
     match key {
         "staff" => {
-            if n.staff.is_some() {
-                let rate = pct(f, "人员.在职人员控制率").map(|r| format!("，在职人员控制率{r}%")).unwrap_or_default();
-                para(format!(
-                    "{}编制数{}人，实际在职人数{}人{rate}。",
-                    cx.unit.name,
-                    f.text("人员.编制数"),
-                    f.text("人员.实际在职人数")
-                ));
-            }
+            let (quota, in_post) = (f.text("人员.编制数"), f.text("人员.实际在职人数"));
+            let rate = pct(f, "人员.在职人员控制率").map(|r| format!("，在职人员控制率{r}%")).unwrap_or_default();
+            para(format!("{}编制数{quota}人，实际在职人数{in_post}人{rate}。", cx.unit.name));
         }
         "basic_expenditure" => {
-            let adj = n
-                .basic_adjustment
-                .map(|_| format!("，年初预留及年中调整追加{}万元", f.text("基本支出.调整")))
-                .unwrap_or_default();
+            let budget = f.text("基本支出.年初预算");
+            let adj = n.basic_adjustment.map(|_| format!("，年初预留及年中调整追加{}万元", f.text("基本支出.调整")));
+            let actual = f.text("基本支出.实际");
             para(format!(
-                "{y}年{auth}批复的基本支出预算{}万元{adj}，本年实际支出{}万元。",
-                f.text("基本支出.年初预算"),
-                f.text("基本支出.实际")
+                "{y}年{auth}批复的基本支出预算{budget}万元{}，本年实际支出{actual}万元。",
+                adj.unwrap_or_default()
             ));
         }
         "basic_by_econ" | "project_by_econ" => {
@@ -576,15 +594,12 @@ fn computed_block(cx: &Ctx, out: &mut Vec<Block>, key: &str, depth: usize, count
             }
         }
         "project_expenditure" => {
-            let adj = n
-                .project_adjustment
-                .map(|_| format!("，结转及年中调整追加{}万元", f.text("项目支出.调整")))
-                .unwrap_or_default();
+            let budget = f.text("项目支出.年初预算");
+            let adj = n.project_adjustment.map(|_| format!("，结转及年中调整追加{}万元", f.text("项目支出.调整")));
+            let (actual, left) = (f.text("项目支出.实际"), f.text("项目支出.结余"));
             para(format!(
-                "{auth}批复{y}年项目支出预算{}万元{adj}，实际项目支出{}万元，年末项目支出结余{}万元。",
-                f.text("项目支出.年初预算"),
-                f.text("项目支出.实际"),
-                f.text("项目支出.结余")
+                "{auth}批复{y}年项目支出预算{budget}万元{}，实际项目支出{actual}万元，年末项目支出结余{left}万元。",
+                adj.unwrap_or_default()
             ));
         }
         "project_list" => {
