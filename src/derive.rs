@@ -116,6 +116,9 @@ pub struct Layout {
     pub unknown_codes: Vec<Code>,
 }
 
+/// A row of the lower part of 公开04表: its two labels and cell names.
+type TailRow<'a> = (&'a str, Option<String>, &'a str, Vec<Option<String>>);
+
 /// Last year, as this year's figures need it: its ledger when its data file
 /// is in the repository.
 pub struct Previous<'a> {
@@ -633,7 +636,7 @@ impl Deriver<'_> {
             rows.push((left, right));
         }
         let none3 = || vec![None, None, None];
-        let tail: [(&str, Option<String>, &str, Vec<Option<String>>); 6] = [
+        let tail: [TailRow; 6] = [
             (
                 "本年收入合计",
                 s("公开04.本年收入合计"),

@@ -106,7 +106,7 @@ impl Diagnostic {
     /// Adds the places the other side of the finding was written.
     pub fn with_related(mut self, related: impl IntoIterator<Item = Related>) -> Self {
         for r in related {
-            if !self.related.contains(&r) && !(r.file == self.file && r.line == self.line && r.line > 0) {
+            if !(self.related.contains(&r) || r.file == self.file && r.line == self.line && r.line > 0) {
                 self.related.push(r);
             }
         }

@@ -119,7 +119,7 @@ impl Evaluator<'_> {
 
     /// A figure the 决算 data holds (`there`), also typed here (`typed`):
     /// the 决算's entry under the name `name`, the typed one compared (X-TYPED).
-    fn from_final_accounts(&mut self, name: &str, there: &str, typed: Option<Amount>, what: &str) -> Id {
+    fn shared_with_final_accounts(&mut self, name: &str, there: &str, typed: Option<Amount>, what: &str) -> Id {
         if self.fa {
             let id = self.id(there);
             let id = self.l.alias(name, id);
@@ -147,8 +147,12 @@ impl Evaluator<'_> {
                 &n.project_by_econ,
             ),
         ] {
-            let actual =
-                self.from_final_accounts(&format!("{what}.实际"), there, typed, &format!("numbers.{what}实际数"));
+            let actual = self.shared_with_final_accounts(
+                &format!("{what}.实际"),
+                there,
+                typed,
+                &format!("numbers.{what}实际数"),
+            );
             let b = self.input(format!("{what}.年初预算"), budget);
             let adj = self.input(format!("{what}.调整"), adjustment);
             self.l.linear(format!("{what}.结余"), vec![(b, false), (adj, false), (actual, true)]);
@@ -537,12 +541,12 @@ impl Evaluator<'_> {
             ("水费、电费、差旅费", &b.utilities_travel, &["30205", "30206", "30211"][..]),
             ("会议费、培训费", &b.meetings_training, &["30215", "30216"][..]),
         ] {
-            for k in 0..3 {
+            for (k, col) in cols.iter().enumerate() {
                 let id = self.column(row, c, k);
                 if k == 2 && self.fa {
                     let parts: Vec<Id> =
                         from06.iter().filter_map(|code| self.l.id(&format!("公开06.{code}"))).collect();
-                    let from = self.l.sum(format!("基础数据表.{row}.{}（公开06）", cols[k]), &parts);
+                    let from = self.l.sum(format!("基础数据表.{row}.{col}（公开06）"), &parts);
                     let rule = if row == "公用经费" { "B-6" } else { "B-10" };
                     if c.actual.is_some() {
                         self.l.check_same(
@@ -598,16 +602,14 @@ impl Evaluator<'_> {
                     .iter()
                     .map(|x| me.l.input(format!("{n}.{what}.{}", x.name), Some(x.amount), me.file, u))
                     .collect();
-                let id = if ids.is_empty() && typed.is_some() {
-                    me.l.input(format!("{n}.{what}"), typed, me.file, u)
-                } else {
-                    let id = me.l.sum(format!("{n}.{what}"), &ids);
-                    me.l.set_unit(id, u);
-                    if let Some(a) = typed {
-                        me.l.typed(id, a, me.file, u, "S-STATED", &format!("{n}{what}："));
-                    }
-                    id
-                };
+                if ids.is_empty() && typed.is_some() {
+                    return me.l.input(format!("{n}.{what}"), typed, me.file, u);
+                }
+                let id = me.l.sum(format!("{n}.{what}"), &ids);
+                me.l.set_unit(id, u);
+                if let Some(a) = typed {
+                    me.l.typed(id, a, me.file, u, "S-STATED", &format!("{n}{what}："));
+                }
                 id
             };
             let bi = total(self, "预算收入", &f.budget_income, f.budget_income_total);
@@ -660,6 +662,10 @@ pub fn expected_weights(
         .map(|p| p.indicator_weights.iter().map(|(k, v)| (k.clone(), v.value)).collect())
 }
 
+/// A scored table as the rules read it: its name, indicators, figures, typed
+/// 预算执行得分 and own 一级 weights.
+type TableToCheck<'a> = (String, &'a [IndicatorGroup], &'a ScoredTable, Option<Amount>, &'a BTreeMap<String, Amount>);
+
 /// The 绩效自评 rules (layouts.md §3.4–3.5) and the cross-document rules.
 pub fn check(
     l: &mut Ledger,
@@ -672,8 +678,7 @@ pub fn check(
     let push = |out: &mut Vec<Diagnostic>, rule: &'static str, sev: Severity, at: Loc, msg: String| {
         out.push(Diagnostic::new(rule, sev, file, at, msg))
     };
-    let mut tables: Vec<(String, &[IndicatorGroup], &ScoredTable, Option<Amount>, &BTreeMap<String, Amount>)> =
-        Vec::new();
+    let mut tables: Vec<TableToCheck> = Vec::new();
     if let (Some(o), Some(s)) = (&p.overall, &e.overall) {
         tables.push((o.title.clone(), &o.indicators, s, o.execution_score, &o.weights));
     }

@@ -317,19 +317,12 @@ impl Ledger {
     pub fn typed(&mut self, id: Id, a: Amount, file: u16, unit: Unit, rule: &'static str, what: &str) {
         let value = unit.to_wanyuan(a.value);
         let shown = (unit == self.entries[id].unit).then(|| a.value.as_entered());
-        self.resolve_typed(id, value, shown, Source { file, at: a.at }, rule, Severity::Error, what);
+        self.resolve_typed(id, (value, shown, Source { file, at: a.at }), rule, what);
     }
 
-    fn resolve_typed(
-        &mut self,
-        id: Id,
-        typed: Money,
-        shown: Option<String>,
-        at: Source,
-        rule: &'static str,
-        beyond: Severity,
-        what: &str,
-    ) {
+    /// `typed` (in 万元), written as `shown` at `at`, against the formula of `id`.
+    fn resolve_typed(&mut self, id: Id, typed: (Money, Option<String>, Source), rule: &'static str, what: &str) {
+        let (typed, shown, at) = typed;
         let computed = self.money(id);
         if typed == computed {
             return;
@@ -368,7 +361,7 @@ impl Ledger {
             self.findings.push(
                 Diagnostic::new(
                     rule,
-                    beyond,
+                    Severity::Error,
                     file,
                     at.at,
                     format!(
@@ -552,11 +545,8 @@ impl Ledger {
                 match Money::parse(number) {
                     Ok(v) => self.resolve_typed(
                         id,
-                        unit.to_wanyuan(v),
-                        Some(number.to_string()),
-                        Source { file, at: s.at },
+                        (unit.to_wanyuan(v), Some(number.to_string()), Source { file, at: s.at }),
                         "S-STATED",
-                        Severity::Error,
                         &format!("{key}："),
                     ),
                     Err(err) => self.findings.push(error(format!("{key}：“{text}”不是金额（{err}）"))),
