@@ -12,6 +12,7 @@ use crate::derive::Layout;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ledger::Ledger;
 use crate::model::{Amount, Catalogue, Code, ExpenseRow, FinalAccounts, IncomeRow, Loc, val};
+use crate::money::Money;
 
 /// One rule of the catalogue.
 pub struct Rule {
@@ -196,6 +197,11 @@ pub const RULES: &[Rule] = &[
         id: "P-DUP", severity: Error, description: "项目或基金名称重复（名称用于区分各表的数字）"
     },
     Rule {
+        id: "C-SCALE",
+        severity: Warning,
+        description: "决算.yaml 没有写金额单位（unit:），而金额大到像是以元填写的",
+    },
+    Rule {
         id: "P-COMPUTED", severity: Error, description: "计算段落需要的数据（如 numbers.staff、projects）没有填写"
     },
     Rule {
@@ -246,6 +252,20 @@ pub fn check_final_accounts(
         );
     }
     duplicates_and_negatives(&mut c, fa, cat);
+    // C-SCALE: a file that does not say its unit is read in 万元; amounts
+    // typed in 元 would print ten thousand times too large.
+    let total = l.m("公开01.收入总计");
+    if fa.unit.is_none() && total >= Money::from_int(1_000_000) {
+        c.push(
+            "C-SCALE",
+            Loc { line: 1, column: 1 },
+            format!(
+                "收支总计按万元读为 {} 万元（{} 亿元），不像一个单位的决算：若本文件的金额是以元填写的，请在文件开头写 unit: 元（程序精确换算为万元）；确为万元请写 unit: 万元",
+                total.trimmed(),
+                crate::money::Unit::Yiyuan.from_wanyuan(total).round(2).trimmed()
+            ),
+        );
+    }
     balances(&mut c, l);
     // 公开05 基本支出 = 公开06 人员 + 公用.
     if let (Some(a), Some(b)) = (l.id("公开05.合计.基本支出"), l.id("公开06.合计")) {
@@ -261,7 +281,7 @@ pub fn check_final_accounts(
     ] {
         let item = l.m(&format!("公开07.决算.{col}"));
         if let Some(e) = fa.basic_by_econ.get(code)
-            && item < fa.unit.to_wanyuan(e.value)
+            && item < fa.unit.unwrap_or_default().to_wanyuan(e.value)
         {
             c.push(
                 "X-10",

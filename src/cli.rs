@@ -115,6 +115,19 @@ pub struct NewArgs {
     /// 版式方案。
     #[arg(long, default_value = "湖南-县级-2023")]
     pub profile: String,
+    /// 要公开的文件：final-accounts（部门决算）、performance（只有绩效自评）或 both。
+    #[arg(long, value_enum, default_value_t = NewDocuments::FinalAccounts)]
+    pub documents: NewDocuments,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewDocuments {
+    /// 部门决算（<年度>/决算.yaml）
+    FinalAccounts,
+    /// 只有绩效自评（<年度>/绩效自评.yaml）
+    Performance,
+    /// 两者
+    Both,
 }
 
 #[derive(Debug, Args)]

@@ -136,7 +136,7 @@ pub fn derive(
     cat: &Catalogue,
     prev: Option<Previous>,
 ) -> Layout {
-    let mut d = Deriver { l, fa, file, unit: fa.unit, names: Names::new(cat) };
+    let mut d = Deriver { l, fa, file, unit: fa.unit.unwrap_or_default(), names: Names::new(cat) };
     for r in &fa.income {
         d.names.give(&r.code, &r.name);
     }

@@ -66,7 +66,7 @@ pub struct Evaluation {
 
 /// Computes every figure of a unit-year's 绩效自评 into `l`.
 pub fn evaluate(l: &mut Ledger, p: &PerformanceFile, file: u16, with_final_accounts: bool) -> Evaluation {
-    let mut e = Evaluator { l, p, file, unit: p.unit, fa: with_final_accounts };
+    let mut e = Evaluator { l, p, file, unit: p.unit.unwrap_or_default(), fa: with_final_accounts };
     e.actuals();
     e.three_public();
     let overall = p.overall.as_ref().map(|o| {
@@ -1046,7 +1046,7 @@ fn p13_cost_indicators(l: &mut Ledger, out: &mut Vec<Diagnostic>, file: &Path, p
         for g in t.indicators.iter().filter(|g| g.level2.contains("成本")) {
             for r in &g.rows {
                 let Some(v) = r.actual.as_deref().and_then(amount_in_text) else { continue };
-                let v = p.unit.to_wanyuan(v);
+                let v = p.unit.unwrap_or_default().to_wanyuan(v);
                 if v != executed {
                     let id = l.id(&format!("{}.全年执行数", t.name)).expect("defined");
                     out.push(

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use walkdir::WalkDir;
 
@@ -43,15 +43,22 @@ pub struct LoadError {
     pub rule: &'static str,
     /// What is wrong, in Chinese.
     pub message: String,
+    /// Other problems of the same file found in the same reading (every bad
+    /// amount or code, not just the first).
+    pub also: Vec<LoadError>,
 }
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.at.is_known() {
-            write!(f, "{}:{}:{}: [{}] {}", self.file.display(), self.at.line, self.at.column, self.rule, self.message)
+            write!(f, "{}:{}:{}: [{}] {}", self.file.display(), self.at.line, self.at.column, self.rule, self.message)?;
         } else {
-            write!(f, "{}: [{}] {}", self.file.display(), self.rule, self.message)
+            write!(f, "{}: [{}] {}", self.file.display(), self.rule, self.message)?;
         }
+        if !self.also.is_empty() {
+            write!(f, "（同一文件另有 {} 处）", self.also.len())?;
+        }
+        Ok(())
     }
 }
 
@@ -103,8 +110,7 @@ pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
                     rule: "L-NO-YEAR",
                     message: format!(
                         "单位文件夹中没有年度数据：应有 <年度>/{FINAL_ACCOUNTS_FILE} 或 <年度>/{PERFORMANCE_FILE}，例如 2023/{FINAL_ACCOUNTS_FILE}"
-                    ),
-                });
+                    ), also: Vec::new() });
             }
             for year in found {
                 if only_year.is_some_and(|y| y != year) {
@@ -120,8 +126,7 @@ pub fn load_units(paths: &[PathBuf]) -> (Vec<UnitYear>, Vec<LoadError>) {
                 rule: "L-NO-DATA",
                 message: format!(
                     "这里没有找到单位年度数据：单位文件夹中应有 {UNIT_FILE}，年度数据放在 <年度>/{FINAL_ACCOUNTS_FILE} 或 <年度>/{PERFORMANCE_FILE}"
-                ),
-            });
+                ), also: Vec::new() });
         }
     }
     years.sort_by(|a, b| (&a.name, a.year).cmp(&(&b.name, b.year)));
@@ -201,6 +206,7 @@ impl UnitYear {
             at: year_loc(file),
             rule: "L-YEAR",
             message: format!("year 为 {found}，但文件位于 {year}/ 文件夹中"),
+            also: Vec::new(),
         };
         let unit: Unit = read_yaml(&unit_file)?;
         let final_accounts: Option<FinalAccounts> = if fa_file.is_file() { Some(read_yaml(&fa_file)?) } else { None };
@@ -242,7 +248,13 @@ fn year_loc_in(text: &str) -> Loc {
 
 /// Reads and parses one YAML file, refusing oversized, non-UTF-8 and empty files.
 pub fn read_yaml<T: DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
-    let err = |rule, message: String| LoadError { file: path.to_path_buf(), at: Loc::default(), rule, message };
+    let err = |rule, message: String| LoadError {
+        file: path.to_path_buf(),
+        at: Loc::default(),
+        rule,
+        message,
+        also: Vec::new(),
+    };
     let meta = std::fs::metadata(path).map_err(|e| err("L-IO", format!("无法读取文件：{}", io_reason(&e))))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(err("L-TOO-LARGE", format!("文件过大（{} 字节，上限 {} 字节）", meta.len(), MAX_FILE_BYTES)));
@@ -292,6 +304,7 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Loa
             at: Loc::default(),
             rule: "L-EMPTY",
             message: "文件为空（没有任何数据）".into(),
+            also: Vec::new(),
         });
     }
     let mut options = serde_saphyr::options::Options::default();
@@ -302,7 +315,51 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Loa
     }
     options.alias_limits.max_total_replayed_events = 100_000;
     options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| translate(path, text, &e))
+    // Bad amounts and codes are collected, not returned at the first, so
+    // that one run reports every one of them.
+    let (parsed, bad) = collecting_values(|| serde_saphyr::from_str_with_options::<T>(text, options));
+    let mut errors: Vec<LoadError> = bad
+        .into_iter()
+        .map(|(at, message)| LoadError { file: path.to_path_buf(), at, rule: "L-VALUE", message, also: Vec::new() })
+        .collect();
+    match parsed {
+        Ok(v) if errors.is_empty() => Ok(v),
+        Ok(_) => {
+            let mut first = errors.remove(0);
+            first.also = errors;
+            Err(first)
+        }
+        Err(e) => {
+            let mut first = translate(path, text, &e);
+            errors.retain(|x| x.at != first.at);
+            first.also = errors;
+            Err(first)
+        }
+    }
+}
+
+thread_local! {
+    /// Value errors of the YAML being parsed on this thread (`None`: not collecting).
+    static VALUE_ERRORS: std::cell::RefCell<Option<Vec<(Loc, String)>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `parse` collecting the value errors [`value_error`] records.
+fn collecting_values<R>(parse: impl FnOnce() -> R) -> (R, Vec<(Loc, String)>) {
+    let outer = VALUE_ERRORS.with(|v| v.borrow_mut().replace(Vec::new()));
+    let r = parse();
+    let mine = VALUE_ERRORS.with(|v| std::mem::replace(&mut *v.borrow_mut(), outer)).unwrap_or_default();
+    (r, mine)
+}
+
+/// Records a bad value at `at`; `Ok` (keep parsing) when collecting.
+fn value_error<E: serde::de::Error>(at: Loc, message: String) -> Result<(), E> {
+    VALUE_ERRORS.with(|v| match v.borrow_mut().as_mut() {
+        Some(errors) => {
+            errors.push((at, message));
+            Ok(())
+        }
+        None => Err(E::custom(message)),
+    })
 }
 
 fn translate(path: &Path, text: &str, e: &serde_saphyr::Error) -> LoadError {
@@ -360,9 +417,15 @@ fn translate(path: &Path, text: &str, e: &serde_saphyr::Error) -> LoadError {
         && let Some(column) = fullwidth_key_colon(line)
     {
         let message = format!("{}（{message}）", fullwidth_colon_hint(line));
-        return LoadError { file: path.to_path_buf(), at: Loc { column, ..at }, rule: "L-YAML", message };
+        return LoadError {
+            file: path.to_path_buf(),
+            at: Loc { column, ..at },
+            rule: "L-YAML",
+            message,
+            also: Vec::new(),
+        };
     }
-    LoadError { file: path.to_path_buf(), at, rule, message }
+    LoadError { file: path.to_path_buf(), at, rule, message, also: Vec::new() }
 }
 
 fn plain(e: &serde_saphyr::Error) -> String {
@@ -553,9 +616,13 @@ impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<ScalarText>::deserialize(d)?;
         let at = Loc { line: s.referenced.line() as u32, column: s.referenced.column() as u32 };
+        // A 【待填写：…】 placeholder (gongkai new) reads as blank; N-TODO refuses it.
+        if s.value.0.trim_start().starts_with(crate::check::PLACEHOLDER) {
+            return Ok(Amount { value: Money::ZERO, at });
+        }
         match Money::parse(&s.value.0) {
             Ok(value) => Ok(Amount { value, at }),
-            Err(e) => Err(D::Error::custom(e.to_string())),
+            Err(e) => value_error(at, e.to_string()).map(|()| Amount { value: Money::ZERO, at }),
         }
     }
 }
@@ -574,9 +641,9 @@ impl<'de> Deserialize<'de> for Code {
         let at = Loc { line: s.referenced.line() as u32, column: s.referenced.column() as u32 };
         let code = s.value.0.trim().to_string();
         if !(matches!(code.len(), 3 | 5 | 7) && code.chars().all(|c| c.is_ascii_digit())) {
-            return Err(D::Error::custom(format!(
-                "科目编码“{code}”无效：功能分类编码应为 3 位（类）、5 位（款）或 7 位（项）数字"
-            )));
+            let message = format!("科目编码“{code}”无效：功能分类编码应为 3 位（类）、5 位（款）或 7 位（项）数字");
+            // Collected: the row keeps a code that names no row of any table.
+            return value_error(at, message).map(|()| Code { code: "000".into(), at });
         }
         Ok(Code { code, at })
     }

@@ -85,20 +85,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::New(a) => {
-            let files = gongkai::scaffold::new_unit(&a.data, &a.unit, a.year, &a.profile)?;
+            use gongkai::scaffold::Documents;
+            let docs = match a.documents {
+                cli::NewDocuments::FinalAccounts => Documents::FinalAccounts,
+                cli::NewDocuments::Performance => Documents::Performance,
+                cli::NewDocuments::Both => Documents::Both,
+            };
+            let files = gongkai::scaffold::new_unit(&a.data, &a.unit, a.year, &a.profile, docs)?;
             for f in files {
                 println!("已创建 {}", f.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema(a) => {
-            let schema = match a.kind {
-                SchemaKind::Unit => schemars::schema_for!(gongkai::model::Unit),
-                SchemaKind::FinalAccounts => schemars::schema_for!(gongkai::model::FinalAccounts),
-                SchemaKind::Performance => schemars::schema_for!(gongkai::model::PerformanceFile),
-                SchemaKind::Profile => schemars::schema_for!(gongkai::model::Profile),
+            let kind = match a.kind {
+                SchemaKind::Unit => "unit",
+                SchemaKind::FinalAccounts => "final-accounts",
+                SchemaKind::Performance => "performance",
+                SchemaKind::Profile => "profile",
             };
-            println!("{}", serde_json::to_string_pretty(&schema)?);
+            println!("{}", gongkai::scaffold::schema_json(kind));
             Ok(ExitCode::SUCCESS)
         }
     }

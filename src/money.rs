@@ -189,8 +189,10 @@ impl Unit {
     pub fn to_wanyuan(self, m: Money) -> Money {
         match self {
             Unit::Wanyuan => m,
-            Unit::Yuan => Money((m.0 / Decimal::from(10_000)).normalize()),
-            Unit::Yiyuan => Money((m.0 * Decimal::from(10_000)).normalize()),
+            // The decimal point moves four places: 2,709,000元 is 270.9000万元,
+            // which keeps the precision it was written with.
+            Unit::Yuan => Money(Decimal::from_i128_with_scale(m.0.mantissa(), m.0.scale() + 4)),
+            Unit::Yiyuan => Money(m.0 * Decimal::from(10_000)),
         }
     }
 
@@ -500,6 +502,7 @@ mod tests {
     fn units_convert_exactly() {
         let yuan = Unit::Yuan.to_wanyuan(m("12345678.90"));
         assert_eq!(yuan, m("1234.56789"));
+        assert_eq!(yuan.as_entered(), "1234.567890");
         let f = MoneyFormat { style: MoneyStyle::Fixed2, decimals: 2, thousands: true, unit: Unit::Yuan };
         assert_eq!(f.format(yuan), "12,345,678.90");
         let yi = MoneyFormat { style: MoneyStyle::Trim, decimals: 2, thousands: false, unit: Unit::Yiyuan };

@@ -37,6 +37,7 @@ pub fn profile(root: &Path, name: &str) -> Result<Profile, LoadError> {
                 "找不到版式方案“{name}”：数据目录的 profiles/ 中没有，内置方案有 {}",
                 builtin_profiles().collect::<Vec<_>>().join("、")
             ),
+            also: Vec::new(),
         }),
     }
 }

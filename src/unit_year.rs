@@ -44,7 +44,7 @@ impl Assessed {
 /// Loads, derives and checks one unit-year. Fails (with its diagnostics)
 /// only when a file cannot be loaded.
 pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic>> {
-    let data = uy.load().map_err(|e| vec![from_load(&e)])?;
+    let data = uy.load().map_err(|e| from_load_all(&e))?;
     let profile_name = data.final_accounts.as_ref().and_then(|f| f.profile.as_deref()).unwrap_or(&data.unit.profile);
     let profile = shared.get(&uy.root, profile_name, uy.year).map_err(|e| vec![from_load(&e)])?;
     let (prof, cat) = (&profile.0, &profile.1);
@@ -126,6 +126,11 @@ fn previous_ledger(uy: &UnitYear, shared: &Shared, out: &mut Vec<Diagnostic>) ->
     let id = l.file(&file);
     derive(&mut l, fa, id, &shared.0, &shared.1, None);
     Some((l, file))
+}
+
+/// A load error and the others found with it, as diagnostics.
+pub fn from_load_all(e: &LoadError) -> Vec<Diagnostic> {
+    std::iter::once(e).chain(&e.also).map(from_load).collect()
 }
 
 pub fn from_load(e: &LoadError) -> Diagnostic {

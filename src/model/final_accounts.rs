@@ -38,9 +38,9 @@ pub struct FinalAccounts {
     /// 本年度使用的版式方案；缺省用 单位.yaml 中的 profile。
     #[serde(default)]
     pub profile: Option<String>,
-    /// 本文件金额的单位：万元（缺省）、元 或 亿元。换算为文件的单位是精确的。
+    /// 本文件金额的单位：万元、元 或 亿元（gongkai new 写明；缺省按万元）。换算是精确的。
     #[serde(default)]
-    pub unit: crate::money::Unit,
+    pub unit: Option<crate::money::Unit>,
     /// 公开02表 收入：按支出功能分类项级科目填列。
     #[serde(default)]
     pub income: Vec<IncomeRow>,

@@ -14,9 +14,9 @@ use super::{Amount, ThreePublicItems};
 pub struct PerformanceFile {
     /// 年度（须与所在文件夹名一致）。
     pub year: u16,
-    /// 本文件金额的单位：万元（缺省）、元 或 亿元（社会保险基金另有 funds[].unit）。
+    /// 本文件金额的单位：万元、元 或 亿元（缺省按万元；社会保险基金另有 funds[].unit）。
     #[serde(default)]
-    pub unit: crate::money::Unit,
+    pub unit: Option<crate::money::Unit>,
     /// projects: 列出了本单位全部项目支出（未单独自评的写 evaluated: false）：
     /// 各项目全年执行数之和须等于部门决算的项目支出（否则只提示差额）。
     #[serde(default)]

@@ -11,7 +11,7 @@ use crate::money::MoneyStyle;
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
     /// Canonical id: T01 … T09 (002's numbering: T07 三公, T08 政府性基金, T09 国有资本).
-    pub id: String,
+    pub id: TableId,
     /// 表号，如“公开01表”。
     pub label: String,
     /// 表名，如“部门收支决算总表”。
@@ -22,13 +22,118 @@ pub struct TableSpec {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SectionSpec {
-    /// Which block of sentences this section prints (see README, “第三部分的段落”).
-    pub key: String,
+    /// Which block of sentences this section prints (see README, “第三部分的段落”, and [`PART3_KEYS`]).
+    pub key: Part3Key,
     /// 标题（不含编号；编号按位置自动生成；“{year}”代入文件的年度）。
     pub title: String,
     /// 子节（（一）（二）…）。
     #[serde(default)]
     pub children: Vec<SectionSpec>,
+}
+
+/// The blocks of sentences 第三部分 has, with what each prints; a key that
+/// is not here is refused when the profile is read (it would print a
+/// heading over nothing).
+pub const PART3_KEYS: &[(&str, &str)] = &[
+    ("overview", "一、收入支出决算总体情况：收、支总计及与上年相比"),
+    ("income", "二、收入决算情况：本年收入合计及各项收入与占比"),
+    ("expense", "三、支出决算情况：本年支出合计及各项支出与占比"),
+    ("fiscal_overview", "四、财政拨款收入支出决算总体情况"),
+    ("fiscal_expense", "五、一般公共预算财政拨款支出决算情况（只有标题，内容在其子节）"),
+    ("fiscal_expense_total", "五（一）财政拨款支出总体情况：占本年支出合计、与上年相比"),
+    ("fiscal_expense_structure", "五（二）结构情况：各类支出及占比"),
+    ("fiscal_expense_detail", "五（三）具体情况：年初预算、决算、完成率，各项级科目及原因"),
+    ("fiscal_basic", "六、财政拨款基本支出：人员经费、公用经费及占比"),
+    ("three_public", "七、“三公”经费（只有标题，内容在其子节）"),
+    ("three_public_total", "七（一）“三公”经费总体情况：预算、决算、完成率、与上年相比"),
+    ("three_public_detail", "七（二）具体情况：各项决算与占比，团组、人次、车辆"),
+    ("gov_fund", "政府性基金预算财政拨款收支"),
+    ("soe", "国有资本经营预算财政拨款支出"),
+    ("performance", "预算绩效情况：整体支出、项目支出、重点项目支出，及 performance.paragraphs"),
+    ("performance_text", "预算绩效情况：只印 performance.paragraphs"),
+    ("org_running_cost", "机关运行经费：金额及与比较基数相比"),
+    ("general_spending", "一般性支出：会议费、培训费、节庆论坛"),
+    ("procurement", "政府采购支出"),
+    ("assets", "国有资产占用：车辆、设备"),
+    ("other", "其他重要事项（只有标题，内容在其子节）"),
+];
+
+/// A 第三部分 key, refused at load (with its position) unless it is one of [`PART3_KEYS`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Part3Key(String);
+
+impl Part3Key {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Part3Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?.trim().to_string();
+        if PART3_KEYS.iter().any(|(k, _)| *k == key) {
+            return Ok(Part3Key(key));
+        }
+        let near = PART3_KEYS
+            .iter()
+            .map(|(k, _)| (strsim::jaro_winkler(&key, k), *k))
+            .filter(|(s, _)| *s > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| format!("，是否想写“{k}”？"))
+            .unwrap_or_default();
+        let all: Vec<&str> = PART3_KEYS.iter().map(|(k, _)| *k).collect();
+        Err(serde::de::Error::custom(format!(
+            "第三部分的段落“{key}”不存在{near}（可用：{}；各自印什么见 README“第三部分的段落”）",
+            all.join("、")
+        )))
+    }
+}
+
+impl schemars::JsonSchema for Part3Key {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Part3Key".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys: Vec<&str> = PART3_KEYS.iter().map(|(k, _)| *k).collect();
+        schemars::json_schema!({ "description": "第三部分的段落", "enum": keys })
+    }
+}
+
+/// A 公开表 id, T01 … T09.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct TableId(String);
+
+impl TableId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for TableId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?.trim().to_string();
+        let ok = id.len() == 3
+            && id.starts_with('T')
+            && matches!(&id[1..], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09");
+        if ok {
+            Ok(TableId(id))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "公开表编号“{id}”无效：应为 T01 至 T09（T01 收支总表 … T07 三公、T08 政府性基金、T09 国有资本）"
+            )))
+        }
+    }
+}
+
+impl schemars::JsonSchema for TableId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TableId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "description": "公开表编号", "enum": ["T01","T02","T03","T04","T05","T06","T07","T08","T09"] })
+    }
 }
 
 /// How the year-over-year comparison names last year.

@@ -162,7 +162,7 @@ pub struct Narrative {
 fn number_sections(specs: &[crate::model::SectionSpec], depth: u8, year: u16, out: &mut Vec<SectionView>) {
     for (i, s) in specs.iter().enumerate() {
         out.push(SectionView {
-            key: s.key.clone(),
+            key: s.key.as_str().to_string(),
             number: if depth == 0 { format!("{}、", zh_number(i + 1)) } else { format!("（{}）", zh_number(i + 1)) },
             title: s.title.replace("{year}", &year.to_string()),
             level: depth,
@@ -363,7 +363,7 @@ pub fn final_accounts_view(
             .enumerate()
             .map(|(i, t)| TableView {
                 number: format!("{}、", zh_number(i + 1)),
-                id: t.id.clone(),
+                id: t.id.as_str().to_string(),
                 label: t.label.clone(),
                 title: t.title.clone(),
             })
