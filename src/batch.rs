@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, UnitYear};
 use crate::model::Theme;
-use crate::render::{Figures, Rendered, Renderer, final_accounts_view};
+use crate::render::{DocMeta, Figures, Rendered, Renderer, final_accounts_view};
 use crate::templates::TemplateSet;
 use crate::typeset::{Engine, Fonts, compile_pdf};
 use crate::unit_year::from_load;
@@ -39,6 +39,8 @@ pub struct Options {
     pub shard: Option<(usize, usize)>,
     /// Show a progress bar on the terminal.
     pub progress: bool,
+    /// Write PDF/A (overrides the profile's `pdf_standard`).
+    pub pdf_standard: Option<crate::model::PdfArchive>,
 }
 
 impl Options {
@@ -53,6 +55,7 @@ impl Options {
             force: false,
             shard: None,
             progress: false,
+            pdf_standard: None,
         }
     }
 
@@ -279,6 +282,18 @@ impl Session {
         if !opts.render {
             return out;
         }
+        let archive = opts.pdf_standard.or(assessed.profile().pdf_standard);
+        if archive.is_some() && assessed.document_date().is_none() {
+            let d = Diagnostic::new(
+                "N-DATE",
+                crate::diagnostic::Severity::Error,
+                &assessed.final_accounts_file,
+                crate::model::Loc::default(),
+                "生成 PDF/A 需要文档日期：请在 决算.yaml 或 绩效自评.yaml 中写 publish_date: 2024-06-30（公开或填报日期）",
+            );
+            out.diagnostics.push(d);
+            return fail(out, Stage::Check, "PDF/A 缺少文档日期（publish_date）".into());
+        }
         let documents = match self.documents(&assessed, errors > 0) {
             Ok(d) => d,
             Err(e) => return fail(out, Stage::Template, format!("{e:#}")),
@@ -310,7 +325,7 @@ impl Session {
                 }
             }
             let name = format!("{}/{}/{kind}.typ", uy.name, uy.year);
-            let pdf = match compile_pdf(engine, &name, source) {
+            let pdf = match compile_pdf(engine, &name, source, archive) {
                 Ok(p) => p,
                 Err(e) => return fail(out, Stage::Typeset, format!("{stem}：{e}")),
             };
@@ -350,17 +365,25 @@ impl Session {
         let unit = &data.unit;
         let ledger = a.ledger.clone();
         let figures = || Arc::new(Figures::new(ledger.clone(), &a.profile().numbers));
+        let year = a.data.final_accounts.as_ref().map(|f| f.year).or(a.data.performance.as_ref().map(|p| p.year)).unwrap_or(0);
+        let meta = |kind: &str| DocMeta {
+            author: unit.name.clone(),
+            keywords: vec![format!("{year}年度"), kind.to_string(), unit.name.clone()],
+            date: a.document_date(),
+        };
         let mut reports = Vec::new();
         if let (Some(p), Some(e)) = (&data.performance, &a.evaluation) {
             for r in &p.reports {
                 let f = figures();
-                let view = crate::render::report_view(unit, p, e, r, &f, draft);
+                let mut view = crate::render::report_view(unit, p, e, r, &f, draft);
+                view.meta = meta("绩效自评");
                 reports.push((view, f));
             }
         }
         let mut documents = Vec::new();
         if let (Some(fa), Some(layout)) = (&data.final_accounts, &a.layout) {
             let mut view = final_accounts_view(unit, fa, a.profile(), layout, &a.ledger, draft);
+            view.meta = meta("部门决算");
             // 第五部分 附件 names the reports published beside it.
             view.attach(reports.iter().map(|(r, _)| r.file_name.as_str()));
             let rendered = self.renderer.render_final_accounts(&view, figures())?;
@@ -382,7 +405,7 @@ impl Session {
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(env!("GONGKAI_SOURCE_FINGERPRINT"));
         h.update(&self.templates_hash);
-        h.update(format!("draft={} typst={}", opts.draft, opts.write_typst));
+        h.update(format!("draft={} typst={} pdf={:?}", opts.draft, opts.write_typst, opts.pdf_standard));
         let prev = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
         for f in uy.files.iter().chain(std::iter::once(&prev)) {
             h.update(f.to_string_lossy().as_bytes());

@@ -201,6 +201,7 @@ pub const RULES: &[Rule] = &[
         severity: Warning,
         description: "决算.yaml 没有写金额单位（unit:），而金额大到像是以元填写的",
     },
+    Rule { id: "N-DATE", severity: Error, description: "生成 PDF/A 需要文档日期（publish_date）" },
     Rule {
         id: "P-COMPUTED", severity: Error, description: "计算段落需要的数据（如 numbers.staff、projects）没有填写"
     },

@@ -45,6 +45,17 @@ pub struct Common {
     pub shard: Option<(usize, usize)>,
 }
 
+fn parse_archive(s: &str) -> Result<gongkai::model::PdfArchive, String> {
+    use gongkai::model::PdfArchive::*;
+    match s.to_ascii_lowercase().as_str() {
+        "a-2b" => Ok(A2b),
+        "a-2u" => Ok(A2u),
+        "a-3b" => Ok(A3b),
+        "a-3u" => Ok(A3u),
+        _ => Err("应为 a-2b、a-2u、a-3b 或 a-3u".into()),
+    }
+}
+
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (k, n) = s.split_once('/').ok_or("格式应为 K/N，如 1/4")?;
     let k: usize = k.trim().parse().map_err(|_| "K 应为正整数")?;
@@ -71,6 +82,9 @@ pub struct BuildArgs {
     /// 输入未改动的单位年度也重新生成。
     #[arg(long)]
     pub force: bool,
+    /// 生成符合存档标准的 PDF：a-2b、a-2u、a-3b 或 a-3u（需要数据中的 publish_date）。
+    #[arg(long, value_name = "STANDARD", value_parser = parse_archive)]
+    pub pdf_standard: Option<gongkai::model::PdfArchive>,
     /// 用此文件夹中的模板逐个覆盖内置模板。
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

@@ -635,6 +635,20 @@ impl<'de> Deserialize<'de> for Stated {
     }
 }
 
+impl<'de> Deserialize<'de> for crate::model::Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<ScalarText>::deserialize(d)?;
+        let at = Loc { line: s.referenced.line() as u32, column: s.referenced.column() as u32 };
+        match crate::model::Date::parse(&s.value.0) {
+            Some((year, month, day)) => Ok(crate::model::Date { year, month, day, at }),
+            None => Err(serde::de::Error::custom(format!(
+                "日期“{}”无效：应写成 2024-06-30、2024.6.30 或 2024年6月30日",
+                s.value.0.trim()
+            ))),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<ScalarText>::deserialize(d)?;

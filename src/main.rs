@@ -44,6 +44,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 force: a.force,
                 shard: a.common.shard,
                 progress,
+                pdf_standard: a.pdf_standard,
                 ..Options::build(a.out)
             };
             let outcomes = session.run(&paths, &opts);

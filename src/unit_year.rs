@@ -39,6 +39,17 @@ impl Assessed {
     pub fn profile(&self) -> &Profile {
         &self.profile.0
     }
+
+    /// The documents' date: the 公开 date of either data file, else a
+    /// report's 填报日期 when it is a full date.
+    pub fn document_date(&self) -> Option<(u16, u8, u8)> {
+        let d = &self.data;
+        let published = d.final_accounts.as_ref().and_then(|f| f.publish_date).or(d.performance.as_ref().and_then(|p| p.publish_date));
+        published.map(|x| (x.year, x.month, x.day)).or_else(|| {
+            let p = d.performance.as_ref()?;
+            p.signature.as_ref().and_then(|s| s.date.as_deref()).and_then(crate::model::Date::parse)
+        })
+    }
 }
 
 /// Loads, derives and checks one unit-year. Fails (with its diagnostics)

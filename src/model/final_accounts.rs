@@ -38,6 +38,9 @@ pub struct FinalAccounts {
     /// 本年度使用的版式方案；缺省用 单位.yaml 中的 profile。
     #[serde(default)]
     pub profile: Option<String>,
+    /// 公开（或填报）日期，如 2024-06-30：写入 PDF 的文档日期（生成 PDF/A 时必填）。
+    #[serde(default)]
+    pub publish_date: Option<super::Date>,
     /// 本文件金额的单位：万元、元 或 亿元（gongkai new 写明；缺省按万元）。换算是精确的。
     #[serde(default)]
     pub unit: Option<crate::money::Unit>,

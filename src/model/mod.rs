@@ -20,6 +20,7 @@ pub use profile::*;
 pub use theme::{FontRole, Theme};
 pub use unit::Unit;
 
+
 use crate::money::Money;
 
 /// A position in a data file (1-based), or unknown (0, 0) for computed values.
@@ -66,6 +67,46 @@ impl schemars::JsonSchema for Stated {
         schemars::json_schema!({
             "description": "已公布的数字：金额（如 385.28）、百分数（如 \"24.78%\"）或 null（原文空白）",
             "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]
+        })
+    }
+}
+
+/// A date as a data file gives it: `2024-06-30`, `2024.6.30` or `2024年6月30日`
+/// (公开 or 填报日期), with its position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    pub at: Loc,
+}
+
+impl Date {
+    /// Parses the forms above; `None` for anything else (an invalid day included).
+    pub fn parse(text: &str) -> Option<(u16, u8, u8)> {
+        let t = text.trim().trim_end_matches('日');
+        let parts: Vec<&str> = t.split(['-', '.', '年', '月', '/']).map(str::trim).collect();
+        let [y, m, d] = parts.as_slice() else { return None };
+        let (y, m, d): (u16, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let days = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((2000..=2100).contains(&y) && (1..=days).contains(&d)).then_some((y, m, d))
+    }
+}
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "日期：2024-06-30、2024.6.30 或 2024年6月30日",
+            "type": "string"
         })
     }
 }

@@ -14,6 +14,9 @@ use super::{Amount, ThreePublicItems};
 pub struct PerformanceFile {
     /// 年度（须与所在文件夹名一致）。
     pub year: u16,
+    /// 公开（或填报）日期，如 2024-06-30：写入 PDF 的文档日期（生成 PDF/A 时必填）。
+    #[serde(default)]
+    pub publish_date: Option<super::Date>,
     /// 本文件金额的单位：万元、元 或 亿元（缺省按万元；社会保险基金另有 funds[].unit）。
     #[serde(default)]
     pub unit: Option<crate::money::Unit>,

@@ -136,6 +136,19 @@ impl schemars::JsonSchema for TableId {
     }
 }
 
+/// A PDF/A conformance level (PDF/A needs a document date: `publish_date`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+pub enum PdfArchive {
+    #[serde(rename = "a-2b")]
+    A2b,
+    #[serde(rename = "a-2u")]
+    A2u,
+    #[serde(rename = "a-3b")]
+    A3b,
+    #[serde(rename = "a-3u")]
+    A3u,
+}
+
 /// How the year-over-year comparison names last year.
 #[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -267,6 +280,9 @@ pub struct Profile {
     /// 是否有封面和目录页（001 式）。
     #[serde(default)]
     pub cover: bool,
+    /// 生成的 PDF 所符合的存档标准：a-2b、a-2u、a-3b 或 a-3u（缺省为普通 PDF；命令行 --pdf-standard 优先）。
+    #[serde(default)]
+    pub pdf_standard: Option<PdfArchive>,
     /// 目录是否印页码（缺省不印，与参考文件相同）。
     #[serde(default)]
     pub toc_page_numbers: bool,

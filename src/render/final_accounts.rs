@@ -42,6 +42,8 @@ pub struct SideView {
 /// authors; figures are printed by name.
 #[derive(Debug, Clone, Serialize)]
 pub struct FinalAccountsView {
+    /// Author, keywords and date of the PDF.
+    pub meta: super::DocMeta,
     /// 第五部分 附件: the unit-year's other documents, numbered (“一、…”).
     pub attachments: Vec<String>,
     pub unit: UnitView,
@@ -318,6 +320,7 @@ pub fn final_accounts_view(
         })
         .collect();
     FinalAccountsView {
+        meta: super::DocMeta::default(),
         attachments: Vec::new(),
         unit: UnitView {
             name: unit.name.clone(),

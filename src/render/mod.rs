@@ -105,6 +105,16 @@ pub fn clause(s: &str) -> String {
     t.trim_end_matches(|c: char| TRAILING.contains(&c) || c.is_whitespace()).to_string()
 }
 
+/// A document's metadata (title is the document's own): who publishes it,
+/// its keywords, its date (from the data, so builds stay byte-identical).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DocMeta {
+    pub author: String,
+    pub keywords: Vec<String>,
+    /// (year, month, day).
+    pub date: Option<(u16, u8, u8)>,
+}
+
 /// One figure as a document printed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Printed {

@@ -123,6 +123,8 @@ pub struct BasicDataView {
 /// A report and its appended tables, ready for the template.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
+    /// Author, keywords and date of the PDF.
+    pub meta: super::DocMeta,
     pub file_name: String,
     pub unit: String,
     pub year: u16,
@@ -247,6 +249,7 @@ pub fn report_view(
     };
     let (printed, _) = f.finish();
     ReportView {
+        meta: super::DocMeta::default(),
         file_name,
         unit: unit.name.clone(),
         year: y,

@@ -38,7 +38,22 @@ impl std::error::Error for TypesetError {}
 /// Compiles `source` (named `name`) to a PDF. Warnings that would change what
 /// users see — above all an unknown font family, which prints tofu — are
 /// errors.
-pub fn compile_pdf(engine: &Arc<Engine>, name: &str, source: String) -> Result<Pdf, TypesetError> {
+pub fn compile_pdf(
+    engine: &Arc<Engine>,
+    name: &str,
+    source: String,
+    archive: Option<crate::model::PdfArchive>,
+) -> Result<Pdf, TypesetError> {
+    use crate::model::PdfArchive;
+    use typst_pdf::PdfStandard;
+    let standard = archive.map(|a| match a {
+        PdfArchive::A2b => PdfStandard::A_2b,
+        PdfArchive::A2u => PdfStandard::A_2u,
+        PdfArchive::A3b => PdfStandard::A_3b,
+        PdfArchive::A3u => PdfStandard::A_3u,
+    });
+    let standards = typst_pdf::PdfStandards::new(standard.as_slice())
+        .map_err(|e| TypesetError { messages: vec![format!("PDF 标准设置无效：{}", e.message())] })?;
     let world = DocWorld::new(engine.clone(), name, source);
     let warned = typst::compile::<PagedDocument>(&world);
     let fatal_warnings: Vec<&SourceDiagnostic> = warned
@@ -52,7 +67,7 @@ pub fn compile_pdf(engine: &Arc<Engine>, name: &str, source: String) -> Result<P
             Err(TypesetError { messages: fatal_warnings.iter().map(|e| describe(&world, e)).collect() })
         }
         Ok(doc) => {
-            let options = typst_pdf::PdfOptions::default();
+            let options = typst_pdf::PdfOptions { standards, ..Default::default() };
             match typst_pdf::pdf(&doc, &options) {
                 Ok(bytes) => Ok(Pdf { bytes, pages: doc.pages().len() }),
                 Err(errors) => Err(TypesetError { messages: errors.iter().map(|e| describe(&world, e)).collect() }),
