@@ -10,8 +10,13 @@
 //! figure because the amounts it was computed from were rounded when they
 //! were typed (half a unit of each one's last decimal, added up). A figure
 //! the unit typed for a computed quantity that differs by no more than the
-//! slack is a 尾差: it is printed as the unit typed it, with a note; a
-//! bigger difference is an error and the computed value stands.
+//! slack is a 尾差: it is printed as the unit typed it, with a note, and
+//! nothing is computed from it — every other figure still comes from the
+//! typed items, so no identity breaks because of it. A bigger difference is
+//! an error. No 尾差 is allowed where there is no rounding to explain it: a
+//! figure that is one typed amount (or one amount under another name), a
+//! figure another data file already gives, or two typed figures of the same
+//! quantity.
 //!
 //! Public entry: [`Ledger`] (built by `derive` and `evaluate`, read by
 //! `check`, `render` and `explain`).
@@ -77,13 +82,16 @@ pub enum Formula {
 }
 
 /// A figure the unit typed for a computed quantity, within its slack: it is
-/// what prints.
+/// what prints (the entry's value, what other figures are computed from,
+/// stays what the formula gives).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Typed {
     pub value: Money,
     pub at: Source,
     /// What the formula gives.
     pub computed: Money,
+    /// Half a unit of the typed figure's last decimal, in 万元.
+    pub half: Decimal,
 }
 
 /// One named quantity.
@@ -159,11 +167,30 @@ impl Ledger {
 
     /// The name of the entry `name` is the figure of, following aliases.
     pub fn canonical<'a>(&'a self, name: &'a str) -> &'a str {
-        let Some(mut id) = self.id(name) else { return name };
+        let Some(id) = self.id(name) else { return name };
+        &self.entries[self.canonical_id(id)].name
+    }
+
+    /// The entry `id` is the figure of, following aliases.
+    pub fn canonical_id(&self, mut id: Id) -> Id {
         while let Formula::Ref(a) = self.entries[id].formula {
             id = a;
         }
-        &self.entries[id].name
+        id
+    }
+
+    /// The figure as documents print it: a typed 尾差 figure (of the entry
+    /// or of the entry it is another name for), else the value.
+    pub fn printed(&self, id: Id) -> Value {
+        match self.entries[self.canonical_id(id)].typed {
+            Some(t) => Value::Money(t.value),
+            None => self.entries[id].value,
+        }
+    }
+
+    /// The typed 尾差 figure `id` prints, if any.
+    pub fn typed_of(&self, id: Id) -> Option<Typed> {
+        self.entries[self.canonical_id(id)].typed
     }
 
     /// The amount of `id`.
@@ -320,79 +347,157 @@ impl Ledger {
         self.resolve_typed(id, (value, shown, Source { file, at: a.at }), rule, what);
     }
 
-    /// `typed` (in 万元), written as `shown` at `at`, against the formula of `id`.
+    /// `typed` (in 万元), written as `shown` at `at`, against the formula of
+    /// `id` (of the entry `id` is another name for: the figure has one value).
     fn resolve_typed(&mut self, id: Id, typed: (Money, Option<String>, Source), rule: &'static str, what: &str) {
         let (typed, shown, at) = typed;
-        let computed = self.money(id);
-        if typed == computed {
+        let (name, asked) = (self.entries[id].name.clone(), id);
+        let id = self.canonical_id(id);
+        let (computed, unit, slack) = (self.money(id), self.entries[id].unit, self.entries[id].slack);
+        let earlier = self.entries[id].typed;
+        let against = earlier.map_or(computed, |t| t.value);
+        if typed == against {
             return;
         }
-        let e = &self.entries[id];
-        let unit = e.unit;
-        let (slack, name) = (e.slack, e.name.clone());
         let show = |m: Money| unit.from_wanyuan(m).trimmed();
+        let shown = shown.unwrap_or_else(|| show(typed));
         let diff = typed - computed;
-        let formula = self.formula_words(id);
+        let formula = self.formula_words(asked);
         let related = self.related(id, &format!("{name} = {formula}"));
         let file = self.file_path(at.file).to_path_buf();
-        let shown = shown.unwrap_or_else(|| show(typed));
-        if diff.0.abs() <= slack {
-            let e = &mut self.entries[id];
-            e.value = Value::Money(typed);
-            e.typed = Some(Typed { value: typed, at, computed });
-            e.slack = Money(unit.from_wanyuan(typed).0).rounding() * unit_factor(unit);
-            self.findings.push(
-                Diagnostic::new(
-                    ROUNDING_RULE,
-                    Severity::Info,
-                    file,
-                    at.at,
-                    format!(
-                        "{what}填写为 {shown}，计算为 {}（{formula}），差 {} 在所用各数的舍入误差 ±{} 以内（尾差）：按填写的数字印出",
-                        show(computed),
-                        unit.from_wanyuan(diff.abs()).trimmed(),
-                        Money(slack / unit_factor(unit)).trimmed()
-                    ),
-                )
-                .with_values(show(computed), shown, unit.from_wanyuan(diff).signed())
-                .with_related(related),
-            );
+        let (count, files) = self.rounded_inputs(id);
+        let same = self.same_amount_as(id);
+        let elsewhere = !files.is_empty() && !files.contains(&at.file);
+        let within = diff.0.abs() <= slack && count >= 2 && same == id && !elsewhere && earlier.is_none();
+        let values = (show(against), shown.clone(), unit.from_wanyuan(typed - against).signed());
+        let finding = if within {
+            self.entries[id].typed = Some(Typed {
+                value: typed,
+                at,
+                computed,
+                half: Money(unit.from_wanyuan(typed).0).rounding() * unit_factor(unit),
+            });
+            Diagnostic::new(
+                ROUNDING_RULE,
+                Severity::Info,
+                file,
+                at.at,
+                format!(
+                    "{what}填写为 {shown}，计算为 {}（{formula}），差 {} 在所用各数的舍入误差 ±{} 以内（尾差）：此处按填写的数字印出，其他数仍按各项计算",
+                    show(computed),
+                    unit.from_wanyuan(diff.abs()).trimmed(),
+                    Money(slack / unit_factor(unit)).trimmed()
+                ),
+            )
         } else {
-            self.findings.push(
-                Diagnostic::new(
-                    rule,
-                    Severity::Error,
-                    file,
-                    at.at,
-                    format!(
-                        "{what}填写为 {shown}，计算应为 {}（{formula}），差 {}",
-                        show(computed),
-                        unit.from_wanyuan(diff.abs()).trimmed()
-                    ),
+            let why = if let Some(t) = earlier {
+                format!("；此量已在 {} 填写为 {}，同一个量只能有一个数", self.where_(t.at), show(t.value))
+            } else if elsewhere {
+                let there = files.iter().map(|&f| self.file_path(f).display().to_string()).collect::<Vec<_>>();
+                format!("；此量由 {} 计算，并按此印出：同一个量只能有一个数，请改为 {} 或删去此处", there.join("、"), show(computed))
+            } else if same != id && diff.0.abs() <= slack {
+                format!(
+                    "；它就是 {} {}（其余各项为 0），没有舍入误差可言（不是尾差）",
+                    self.entries[same].name,
+                    show(self.money(same))
                 )
-                .with_values(show(computed), shown, unit.from_wanyuan(diff).signed())
-                .with_related(related),
-            );
+            } else if diff.0.abs() <= slack {
+                "；它只由一个填写的数得出，没有舍入误差可言（不是尾差）".to_string()
+            } else {
+                String::new()
+            };
+            let rule = if elsewhere && earlier.is_none() { "X-TYPED" } else { rule };
+            Diagnostic::new(
+                rule,
+                Severity::Error,
+                file,
+                at.at,
+                format!("{what}填写为 {shown}，计算应为 {}（{formula}），差 {}{why}", show(against), show((typed - against).abs())),
+            )
+        };
+        self.findings.push(finding.with_values(values.0, values.1, values.2).with_related(related));
+    }
+
+    /// The entry whose amount `id` is by its formula: itself, or — through
+    /// other names, absolute values and sums whose other terms are zero —
+    /// the one figure it repeats.
+    fn same_amount_as(&self, mut id: Id) -> Id {
+        for _ in 0..100 {
+            id = match &self.entries[id].formula {
+                Formula::Ref(a) | Formula::Abs(a) => *a,
+                Formula::Linear(terms) => {
+                    let mut nonzero = terms.iter().filter(|(t, _)| !self.money(*t).is_zero());
+                    match (nonzero.next(), nonzero.next()) {
+                        (Some((t, false)), None) => *t,
+                        _ => return id,
+                    }
+                }
+                _ => return id,
+            };
         }
+        id
+    }
+
+    /// How many typed amounts (other than zeros) `id` is computed from, and
+    /// the data files they are in: one amount has no rounding to explain a
+    /// 尾差, and a figure another file gives is printed from that file.
+    fn rounded_inputs(&self, id: Id) -> (usize, Vec<u16>) {
+        let (mut count, mut files) = (0, Vec::new());
+        let mut stack = vec![id];
+        let mut budget = 5000;
+        while let Some(i) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return (usize::MAX, files);
+            }
+            match &self.entries[i].formula {
+                Formula::Input(s) => {
+                    if !self.entries[i].value.money().is_zero() {
+                        count += 1;
+                    }
+                    if !files.contains(&s.file) {
+                        files.push(s.file);
+                    }
+                }
+                Formula::Blank => {}
+                Formula::Imported { .. } => count += 1,
+                Formula::Linear(terms) => stack.extend(terms.iter().map(|(t, _)| *t)),
+                Formula::Abs(a) | Formula::Ref(a) => stack.push(*a),
+                Formula::Ratio(a, b) => stack.extend([*a, *b]),
+                Formula::Rule { of, .. } => {
+                    count += 2;
+                    stack.extend(of.iter());
+                }
+            }
+        }
+        (count, files)
     }
 
     /// Two quantities that must be the same figure: equal — nothing; within
     /// their slacks (尾差) — a note; beyond — `severity` under `rule`. The
     /// finding is placed at `a`'s first source and names `b`'s.
     pub fn check_same(&mut self, a: Id, b: Id, rule: &'static str, severity: Severity, what: &str) {
-        let (va, vb) = (self.money(a), self.money(b));
+        let (va, vb) = (self.printed(a).money(), self.printed(b).money());
         if va == vb {
             return;
         }
-        let slack = self.entries[a].slack + self.entries[b].slack;
+        let ((ca, sa), (cb, sb)) = (self.spread(a), self.spread(b));
+        let slack = sa + sb;
         let diff = va - vb;
+        // Two figures each rounded once from the same amount are equal; one
+        // rounded once lies within half a unit of the exact amount.
+        let within = match (ca <= 1, cb <= 1) {
+            (true, true) => false,
+            (true, false) | (false, true) => diff.0.abs() < slack,
+            (false, false) => diff.0.abs() <= slack,
+        };
         let unit = self.entries[a].unit;
         let show = |m: Money| unit.from_wanyuan(m).trimmed();
         let (na, nb) = (self.entries[a].name.clone(), self.entries[b].name.clone());
         let (file, at, mut related) = self.place(a, &format!("{na} {}", show(va)));
         related.extend(self.related(b, &format!("{nb} {}", show(vb))));
-        let (rule, severity, how) = if diff.0.abs() <= slack {
-            (ROUNDING_RULE, Severity::Info, format!("，在各数的舍入误差 ±{} 以内（尾差）", Money(slack).trimmed()))
+        let (rule, severity, how) = if within {
+            (ROUNDING_RULE, Severity::Info, format!("，在各数的舍入误差 ±{} 以内（尾差）", show(Money(slack))))
         } else {
             (rule, severity, String::new())
         };
@@ -407,6 +512,15 @@ impl Ledger {
             .with_values(show(vb), show(va), unit.from_wanyuan(diff).signed())
             .with_related(related),
         );
+    }
+
+    /// How many rounded amounts the printed figure of `id` comes from, and
+    /// how far it may lie from the exact amount.
+    fn spread(&self, id: Id) -> (usize, Decimal) {
+        match self.typed_of(id) {
+            Some(t) => (1, t.half),
+            None => (self.rounded_inputs(id).0, self.entries[id].slack),
+        }
     }
 
     /// A finding located at the first place `id` was typed (or the first
@@ -758,8 +872,14 @@ mod tests {
             .collect();
         let total = l.sum("基本支出.实际", &parts);
         assert_eq!(l.money(total), Money::parse("1516.55").unwrap());
+        let up = l.sum("上一级", &[total]);
         l.typed(total, a("1516.54", 9).unwrap(), f, Unit::Wanyuan, "N-ECON", "");
-        assert_eq!(l.money(total), Money::parse("1516.54").unwrap());
+        assert_eq!(l.printed(total), Value::Money(Money::parse("1516.54").unwrap()));
+        // What prints is the typed figure; what is computed from it is not.
+        assert_eq!(l.money(total), Money::parse("1516.55").unwrap());
+        assert_eq!(l.money(up), Money::parse("1516.55").unwrap());
+        let alias = l.alias("另一名", total);
+        assert_eq!(l.printed(alias), l.printed(total), "a figure under two names prints once");
         let d = l.take_findings();
         assert_eq!((d.len(), d[0].rule, d[0].severity), (1, ROUNDING_RULE, Severity::Info), "{d:?}");
         // 0.02 is beyond ±0.015: an error, and the computed value stands.
@@ -774,6 +894,33 @@ mod tests {
         l.typed(total, a("1516.53", 9).unwrap(), f, Unit::Wanyuan, "N-ECON", "");
         assert_eq!(l.money(total), Money::parse("1516.55").unwrap());
         assert_eq!(l.take_findings()[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn no_rounding_no_room_for_a_cent() {
+        // Two typed figures of one amount, each rounded once: equal or wrong.
+        let mut l = Ledger::new();
+        let f = l.file(Path::new("绩效自评.yaml"));
+        let x = l.input("年初预算数", a("897.32", 3), f, Unit::Wanyuan);
+        let y = l.input("一般公共预算", a("897.33", 4), f, Unit::Wanyuan);
+        let zero = l.input("其他", a("0", 5), f, Unit::Wanyuan);
+        let by = l.sum("按收入性质分之和", &[y, zero]);
+        l.check_same(x, by, "P-9", Severity::Error, "");
+        assert_eq!(l.take_findings()[0].rule, "P-9");
+        // A figure another file computes is printed from that file: typed
+        // here, it must be the same figure.
+        let mut l = Ledger::new();
+        let fa = l.file(Path::new("决算.yaml"));
+        let perf = l.file(Path::new("绩效自评.yaml"));
+        let parts: Vec<Id> =
+            ["486.89", "57.6", "193.59"].iter().map(|v| l.input(format!("{v}"), a(v, 1), fa, Unit::Wanyuan)).collect();
+        let basic = l.sum("公开03.合计.基本支出", &parts);
+        let here = l.alias("基本支出.实际", basic);
+        l.typed(here, a("738.09", 9).unwrap(), perf, Unit::Wanyuan, "X-TYPED", "");
+        let d = l.take_findings();
+        assert_eq!((d[0].rule, d[0].severity), ("X-TYPED", Severity::Error), "{d:?}");
+        assert!(d[0].message.contains("决算.yaml"), "{}", d[0].message);
+        assert_eq!(l.printed(basic), Value::Money(Money::parse("738.08").unwrap()));
     }
 
     #[test]

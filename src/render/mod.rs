@@ -163,8 +163,8 @@ impl Figures {
     }
 
     fn value(&self, name: &str) -> Option<Q> {
-        match self.ledger.get(name) {
-            Some(e) => Some(e.value),
+        match self.ledger.id(name) {
+            Some(id) => Some(self.ledger.printed(id)),
             None => {
                 if !name.is_empty() {
                     self.missing.lock().unwrap_or_else(|e| e.into_inner()).push(name.to_string());
@@ -248,7 +248,7 @@ impl Figures {
 
     /// Whether a figure is zero (or absent).
     pub fn is_zero(&self, name: &str) -> bool {
-        self.ledger.get(name).is_none_or(|e| match e.value {
+        self.ledger.id(name).map(|id| self.ledger.printed(id)).is_none_or(|v| match v {
             Q::Money(m) => m.is_zero(),
             Q::Count(c) => c == 0,
             Q::Ratio(r) => r.is_none_or(|r| r.value().is_zero()),
@@ -308,7 +308,7 @@ struct HasFn(Arc<Figures>);
 impl tera::Function for HasFn {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let name = args.get("n").and_then(Value::as_str).unwrap_or("");
-        let has = match self.0.ledger.get(name).map(|e| e.value) {
+        let has = match self.0.ledger.id(name).map(|id| self.0.ledger.printed(id)) {
             None => {
                 self.0.value(name);
                 false
