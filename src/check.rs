@@ -99,6 +99,7 @@ pub const RULES: &[Rule] = &[
         id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
     },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
+    Rule { id: "N-MISSING", severity: Error, description: "句子需要的数未填写（如机关运行经费的年初预算数），不按 0 印出" },
     Rule {
         id: "N-PREV-STATED",
         severity: Warning,

@@ -167,7 +167,7 @@ pub fn derive(
     let class_list: Vec<(String, String)> = classes.iter().map(|c| (c.clone(), d.names.name_of(c))).collect();
     let t01 = d.t01(&class_list, &t03);
     let t04 = d.t04(&class_list, &t05, &t08);
-    let has_previous = d.previous(prev);
+    let has_previous = d.previous(prev, profile.org_running_cost_base);
     d.narrative(profile);
     let fiscal_classes = d.fiscal_classes(profile, &t05);
     let budget_items = d.budget_items();
@@ -677,7 +677,7 @@ impl Deriver<'_> {
     /// Last year's figures: from last year's ledger when its data file is
     /// in the repository (typed `previous:` figures are then compared with
     /// it), else the `previous:` figures; a missing one is an error naming it.
-    fn previous(&mut self, prev: Option<Previous>) -> bool {
+    fn previous(&mut self, prev: Option<Previous>, base: OrgRunningCostBase) -> bool {
         const FIGURES: [(&str, &str, &str); 4] = [
             ("上年.收支总计", "公开01.收入总计", "previous.total（上年收、支总计）"),
             ("上年.财政拨款收支总计", "公开04.收入总计", "previous.fiscal_total（上年财政拨款收、支总计）"),
@@ -714,7 +714,9 @@ impl Deriver<'_> {
             None => {
                 let mut missing = Vec::new();
                 for ((name, _, what), typed) in FIGURES.iter().zip(typed_amounts) {
-                    if typed.is_none() && !name.ends_with("机关运行经费") {
+                    // Last year's 机关运行经费 is needed only as the comparison base.
+                    let needed = !name.ends_with("机关运行经费") || base == OrgRunningCostBase::PreviousYear;
+                    if typed.is_none() && needed {
                         missing.push(what.to_string());
                     }
                     self.l.input(*name, typed, self.file, self.unit);
@@ -857,6 +859,19 @@ impl Deriver<'_> {
         self.l.alias("机关运行经费", cost);
         let base = match profile.org_running_cost_base {
             OrgRunningCostBase::InitialBudget => {
+                if self.fa.org_running_cost_budget.is_none() {
+                    let here = self.l.file_path(f).to_path_buf();
+                    self.l.push(Diagnostic::new(
+                        "N-MISSING",
+                        Severity::Error,
+                        &here,
+                        Loc { line: 1, column: 1 },
+                        format!(
+                            "第三部分 机关运行经费 要与年初预算数比较（版式方案 {}），但未填写 org_running_cost_budget：请加一行 org_running_cost_budget: 金额（年初未安排写 0）",
+                            profile.name
+                        ),
+                    ));
+                }
                 let b = self.l.input("机关运行经费.年初预算数", self.fa.org_running_cost_budget, f, u);
                 self.l.alias("机关运行经费.比较基数", b)
             }

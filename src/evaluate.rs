@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::derive::three_public_items;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::ledger::{Id, Ledger, Value};
+use crate::ledger::{Formula, Id, Ledger, Value};
 use crate::model::{
     Amount, ComputedKey, EconItem, ExecutionRateBase, FundRow, IndicatorGroup, Loc, NamedAmount, PerformanceFile,
     Profile, ThreeColumns, ThreePublicItems, val,
@@ -806,7 +806,44 @@ pub fn check(
         p12_basic_rows(l, &mut out, file, p, b);
     }
     p13_cost_indicators(l, &mut out, file, p);
+    scale(l, &mut out, file, p);
     out
+}
+
+/// C-SCALE: a file that does not say its unit is read in 万元; amounts typed
+/// in 元 would print ten thousand times too large. The largest amount typed
+/// outside the 社会保险基金 (a fund's own figures may be that large) decides.
+fn scale(l: &mut Ledger, out: &mut Vec<Diagnostic>, file: &Path, p: &PerformanceFile) {
+    if p.unit.is_some() {
+        return;
+    }
+    let id = l.file(file);
+    let funds: Vec<String> = p.funds.iter().map(|f| format!("{}.", f.name)).collect();
+    let largest = l
+        .entries()
+        .iter()
+        .filter_map(|e| match (&e.formula, e.value) {
+            (Formula::Input(s), Value::Money(m)) if s.file == id && !funds.iter().any(|f| e.name.starts_with(f)) => {
+                Some((m.abs(), s.at, e.name.clone()))
+            }
+            _ => None,
+        })
+        .max_by_key(|x| x.0);
+    if let Some((m, at, name)) = largest
+        && m >= Money::from_int(1_000_000)
+    {
+        out.push(Diagnostic::new(
+            "C-SCALE",
+            Severity::Warning,
+            file,
+            at,
+            format!(
+                "{name} 按万元读为 {} 万元（{} 亿元），不像一个单位的绩效自评：若本文件的金额是以元填写的，请在文件开头写 unit: 元（程序精确换算为万元）；确为万元请写 unit: 万元",
+                m.trimmed(),
+                crate::money::Unit::Yiyuan.from_wanyuan(m).round(2).trimmed()
+            ),
+        ));
+    }
 }
 
 /// P-2: the 一级 weights against the table's, the profile's or the national ones.

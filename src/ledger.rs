@@ -655,11 +655,19 @@ impl Ledger {
                     }
                     return;
                 }
-                let (number, unit) = strip_unit(text, unit);
+                let (number, written) = strip_unit(text, unit);
                 match Money::parse(number) {
                     Ok(v) => self.resolve_typed(
                         id,
-                        (unit.to_wanyuan(v), Some(number.to_string()), Source { file, at: s.at }),
+                        (
+                            written.to_wanyuan(v),
+                            Some(if written == unit {
+                                number.to_string()
+                            } else {
+                                format!("{text}（即 {} {}）", unit.from_wanyuan(written.to_wanyuan(v)).trimmed(), unit.zh())
+                            }),
+                            Source { file, at: s.at },
+                        ),
                         "S-STATED",
                         &format!("{key}："),
                     ),
@@ -913,7 +921,7 @@ mod tests {
         let fa = l.file(Path::new("决算.yaml"));
         let perf = l.file(Path::new("绩效自评.yaml"));
         let parts: Vec<Id> =
-            ["486.89", "57.6", "193.59"].iter().map(|v| l.input(format!("{v}"), a(v, 1), fa, Unit::Wanyuan)).collect();
+            ["486.89", "57.6", "193.59"].iter().map(|v| l.input(v.to_string(), a(v, 1), fa, Unit::Wanyuan)).collect();
         let basic = l.sum("公开03.合计.基本支出", &parts);
         let here = l.alias("基本支出.实际", basic);
         l.typed(here, a("738.09", 9).unwrap(), perf, Unit::Wanyuan, "X-TYPED", "");

@@ -141,10 +141,12 @@ three_public:                 # 公开07表 “三公”经费：abroad / car_pu
     reception: 【待填写：公务接待费预算数】
   actual:
     reception: 【待填写：公务接待费决算数】
+org_running_cost_budget: 【待填写：机关运行经费年初预算数（年初未安排写 0；版式方案按上年比较时删去此行）】
 previous:                     # 上年数（仓库中有上年数据时可删除）
   total: 【待填写：上年收、支总计】
   fiscal_total: 【待填写：上年财政拨款收、支总计】
   fiscal_expense: 【待填写：上年一般公共预算财政拨款支出】
+  org_running_cost: 【待填写：上年机关运行经费（上年没有写 0）】
   three_public:
     reception: 【待填写：上年公务接待费决算数】
 reasons:

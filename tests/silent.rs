@@ -69,7 +69,7 @@ fn in_yuan(text: &str) -> String {
             let key = key.trim_matches('"');
             let v = value.trim();
             let number = !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.');
-            if !number || (COUNTS.contains(&key) && !(key == "other" && !in_vehicles)) || key == "code" {
+            if !number || ((in_vehicles || key != "other") && COUNTS.contains(&key)) || key == "code" {
                 return None;
             }
             let d: rust_decimal::Decimal = v.parse().ok()?;
@@ -106,7 +106,7 @@ fn amounts_in_yuan_convert_exactly_and_a_file_that_does_not_say_is_warned() {
     assert!(yuan.contains("fiscal: 1620000"), "{yuan}");
     // Said: the document is the one typed in 万元.
     std::fs::write(&file, yuan.replacen("year: 2023", "year: 2023\nunit: 元", 1)).unwrap();
-    let o = &build(&[unit.clone()], &dir.path().join("out"))[0];
+    let o = &build(std::slice::from_ref(&unit), &dir.path().join("out"))[0];
     assert!(o.ok(), "{:?} {:#?}", o.failure, o.diagnostics);
     let doc = |o: &gongkai::batch::Outcome| squash(&pdf_text(&pdf_of(o)));
     assert_eq!(doc(o), doc(&want[0]), "the same document from amounts in 元");
@@ -213,7 +213,7 @@ fn scores_left_blank_stay_blank_and_weights_follow_the_table() {
         "\n  - name: 失业保险金违规领取追回工作经费\n    scored: false\n",
     );
     let out = dir.path().join("out");
-    let o = &build(&[unit.clone()], &out)[0];
+    let o = &build(std::slice::from_ref(&unit), &out)[0];
     assert!(o.ok(), "{:?} {:#?}", o.failure, o.diagnostics);
     let report = o.written.iter().find(|p| p.to_string_lossy().contains("项目支出绩效自评报告.pdf")).unwrap();
     let text = squash(&pdf_text_raw(report));
@@ -233,11 +233,11 @@ fn scores_left_blank_stay_blank_and_weights_follow_the_table() {
     let without = format!("{}{}", &table[..satisfaction], &table[next..]);
     let quantity = without.replacen("weight: 15\n", "weight: 25\n", 1);
     std::fs::write(&file, format!("{}{}{}", &text[..start], quantity, &text[end..])).unwrap();
-    let d = &check(&[unit.clone()])[0].diagnostics;
+    let d = &check(std::slice::from_ref(&unit))[0].diagnostics;
     let p = |rule: &str| d.iter().filter(|x| x.rule == rule && x.message.contains("农民工就业工作经费")).count();
     assert_eq!((p("P-1"), p("P-2")), (0, 0), "{d:#?}");
     std::fs::write(&file, format!("{}{}{}", &text[..start], without, &text[end..])).unwrap();
-    let d = &check(&[unit.clone()])[0].diagnostics;
+    let d = &check(std::slice::from_ref(&unit))[0].diagnostics;
     let p2: Vec<&str> = d.iter().filter(|x| x.rule == "P-2").map(|x| x.message.as_str()).collect();
     assert!(p2.iter().any(|m| m.contains("没有满意度指标")), "{p2:?}");
     // Weights written on the table win.
@@ -266,7 +266,7 @@ fn messages_say_what_is_wrong_where() {
         ),
     )
     .unwrap();
-    let d = &check(&[unit.clone()])[0].diagnostics;
+    let d = &check(std::slice::from_ref(&unit))[0].diagnostics;
     let c = d.iter().find(|d| d.rule == "C-CODE-UNKNOWN").unwrap_or_else(|| panic!("{d:#?}"));
     assert!(
         c.message.contains("款级科目 20897") && c.message.contains("catalogue/功能分类-2023.yaml"),
@@ -290,4 +290,40 @@ fn messages_say_what_is_wrong_where() {
     // A truncated percentage is called truncated.
     let d = &check(&[repo().join("tests/fixtures/as-published/湖南省人力资源和社会保障厅")])[0].diagnostics;
     assert!(d.iter().any(|d| d.message.contains("91.57%") && d.message.contains("截断")), "{d:#?}");
+}
+
+#[test]
+fn a_performance_file_in_yuan_is_warned() {
+    let (_dir, unit) = sample("株洲市渌口区人力资源和社会保障局");
+    let file = unit.join("2023/绩效自评.yaml");
+    edit(&file, "          amount: 1623.37", "          amount: 16233700");
+    let d = &check(std::slice::from_ref(&unit))[0].diagnostics;
+    let w = d.iter().find(|d| d.rule == "C-SCALE").unwrap_or_else(|| panic!("{d:#?}"));
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.message.contains("unit: 元") && w.message.contains("1623.37 亿元"), "{}", w.message);
+    assert!(w.file.ends_with("绩效自评.yaml") && w.line > 1, "{w:?}");
+}
+
+#[test]
+fn a_sentence_that_needs_a_figure_not_typed_is_refused() {
+    // 机关运行经费 compared with the 年初预算 (湖南 县级), which is not typed.
+    let (_dir, unit) = sample("蓝山县就业服务中心");
+    let file = unit.join("2023/决算.yaml");
+    edit(&file, "org_running_cost_budget: 10.99", "");
+    let d = &check(std::slice::from_ref(&unit))[0].diagnostics;
+    let e = d.iter().find(|d| d.rule == "N-MISSING").unwrap_or_else(|| panic!("{d:#?}"));
+    assert_eq!(e.severity, Severity::Error);
+    assert!(e.message.contains("org_running_cost_budget"), "{}", e.message);
+}
+
+#[test]
+fn a_figure_both_files_type_must_agree() {
+    // 基本支出 is the 决算's 公开03 figure; typed again in 绩效自评 it is compared.
+    let (_dir, unit) = sample("怀化市就业服务中心");
+    let file = unit.join("2023/绩效自评.yaml");
+    edit(&file, "  basic_budget: 804.32", "  basic_budget: 804.32\n  basic_actual: 738.00");
+    let d = &check(std::slice::from_ref(&unit))[0].diagnostics;
+    let e = d.iter().find(|d| d.rule == "X-TYPED").unwrap_or_else(|| panic!("{d:#?}"));
+    assert_eq!(e.severity, Severity::Error);
+    assert!(e.message.contains("738") && e.file.ends_with("绩效自评.yaml"), "{e:?}");
 }
