@@ -358,6 +358,12 @@ impl Session {
         out
     }
 
+    /// The Typst source of the unit-year's 部门决算, when it has one
+    /// (`gongkai diff` reads its 第三部分).
+    pub fn final_accounts_source(&self, a: &crate::unit_year::Assessed) -> Result<Option<String>> {
+        Ok(self.documents(a, false)?.into_iter().find(|(_, kind, _)| kind == "部门决算").map(|(_, _, r)| r.source))
+    }
+
     /// The unit-year's documents, rendered: its 部门决算 and each report, as
     /// (published name, kind, Typst source and the figures it prints).
     fn documents(&self, a: &crate::unit_year::Assessed, draft: bool) -> Result<Vec<(String, String, Rendered)>> {

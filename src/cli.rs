@@ -20,6 +20,8 @@ pub enum Command {
     Check(CheckArgs),
     /// 说明一个数字从哪里来：它的值、公式，一直到数据文件的行。
     Explain(ExplainArgs),
+    /// 比较两个修订（或一个单位的两个年度）：变动的数字、第三部分文字和审核发现。
+    Diff(DiffArgs),
     /// 新建一个单位文件夹（带注释的 YAML 模板）。
     New(NewArgs),
     /// 输出数据文件的 JSON Schema（供编辑器校验和补全）。
@@ -114,6 +116,24 @@ pub struct ExplainArgs {
     /// 展开公式的层数。
     #[arg(long, default_value_t = 6)]
     pub depth: usize,
+}
+
+/// `gongkai diff A B [PATHS]` or `gongkai diff --years 2022 2023 [PATHS]`.
+#[derive(Debug, Args)]
+#[command(after_help = "例：\n  gongkai diff HEAD~1 HEAD data/蓝山县就业服务中心\n  gongkai diff v2023-首次报送 main\n  gongkai diff --years 2022 2023 data/蓝山县就业服务中心")]
+pub struct DiffArgs {
+    /// 两个 git 修订（提交、标签、分支，如 HEAD~1 HEAD），其后是数据目录、单位或年度文件夹（默认 data）；用 --years 时全部是路径。
+    #[arg(value_name = "A B [PATHS]")]
+    pub args: Vec<String>,
+    /// 比较同一单位的两个年度（工作区中的数据），而不是两个修订。
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+    pub years: Option<Vec<u16>>,
+    /// 输出格式。
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// 模板目录（默认内置模板；第三部分的句子按它生成）。
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

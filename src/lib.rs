@@ -14,6 +14,7 @@ pub mod batch;
 pub mod check;
 pub mod derive;
 pub mod diagnostic;
+pub mod diff;
 pub mod evaluate;
 pub mod explain;
 pub mod ledger;

@@ -85,6 +85,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
+        Command::Diff(a) => {
+            use gongkai::diff::Sides;
+            let (sides, paths) = match a.years.as_deref() {
+                Some(&[old, new]) => (Sides::Years(old, new), a.args),
+                _ => {
+                    anyhow::ensure!(
+                        a.args.len() >= 2,
+                        "请给出两个修订，如 gongkai diff HEAD~1 HEAD，或用 --years 2022 2023 比较两个年度"
+                    );
+                    let mut args = a.args.into_iter();
+                    let (old, new) = (args.next().unwrap_or_default(), args.next().unwrap_or_default());
+                    (Sides::Revisions(old, new), args.collect())
+                }
+            };
+            let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+            let report = gongkai::diff::diff(&sides, &paths, a.templates.as_deref())?;
+            match a.format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                Format::Human => print!("{}", report.human()),
+            }
+            Ok(if report.differs() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
         Command::New(a) => {
             use gongkai::scaffold::Documents;
             let docs = match a.documents {
