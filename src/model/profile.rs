@@ -20,16 +20,98 @@ pub struct TableSpec {
 
 /// One section of 第三部分 (or a sub-section).
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawSectionSpec")]
 pub struct SectionSpec {
     /// Which block of sentences this section prints (see README, “第三部分的段落”, and [`PART3_KEYS`]).
     pub key: Part3Key,
     /// 标题（不含编号；编号按位置自动生成；“{year}”代入文件的年度）。
     pub title: String,
     /// 子节（（一）（二）…）。
+    pub children: Vec<SectionSpec>,
+    /// 段落后的图（只有 [`CHART_KEYS`] 中的段落可以有）。
+    pub chart: Option<ChartSpec>,
+}
+
+/// A section as written: its chart checked against its key when read.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSectionSpec {
+    /// 段落（见 README“第三部分的段落”）。
+    pub key: Part3Key,
+    /// 标题（不含编号；编号按位置自动生成；“{year}”代入文件的年度）。
+    pub title: String,
+    /// 子节（（一）（二）…）。
     #[serde(default)]
     pub children: Vec<SectionSpec>,
+    /// 段落后的图：overview、fiscal_overview、fiscal_expense_total 为本年与上年的柱状图；income、expense、fiscal_expense_structure 为构成图（饼图、环形图或条形图）。
+    #[serde(default)]
+    pub chart: Option<ChartSpec>,
 }
+
+impl TryFrom<RawSectionSpec> for SectionSpec {
+    type Error = String;
+
+    fn try_from(r: RawSectionSpec) -> Result<SectionSpec, String> {
+        if let Some(c) = &r.chart {
+            let key = r.key.as_str();
+            let Some((_, _, kinds)) = CHART_KEYS.iter().find(|(k, _, _)| *k == key) else {
+                let can: Vec<String> = CHART_KEYS.iter().map(|(k, what, _)| format!("{k}（{what}）")).collect();
+                return Err(format!("第三部分的段落“{key}”不能有图（chart）；可以有图的段落：{}", can.join("、")));
+            };
+            if let Some(kind) = c.kind
+                && !kinds.contains(&kind)
+            {
+                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                return Err(format!("段落“{key}”的图不能是 {}：可用 {}", kind.name(), names.join("、")));
+            }
+            if c.caption.trim().is_empty() {
+                return Err(format!("段落“{key}”的图缺少图题 caption，如“（图{{n}}：收入决算结构图）”"));
+            }
+        }
+        Ok(SectionSpec { key: r.key, title: r.title, children: r.children, chart: r.chart })
+    }
+}
+
+/// A chart under a 第三部分 paragraph, drawn from the figures the paragraph prints.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    /// bar（柱状图）、pie（饼图）或 ring（环形图）；缺省：本年与上年为柱状图，构成为饼图。
+    #[serde(default)]
+    pub kind: Option<ChartKind>,
+    /// 图题，照版式方案的写法印在图下；“{n}”代入图在本文件中的序号，如“（图{n}：收入决算结构图）”。
+    pub caption: String,
+}
+
+/// How a chart is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    Bar,
+    Pie,
+    Ring,
+}
+
+impl ChartKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Bar => "bar",
+            ChartKind::Pie => "pie",
+            ChartKind::Ring => "ring",
+        }
+    }
+}
+
+/// The paragraphs that can carry a chart: what it shows, and how it may be
+/// drawn (the first is the default).
+pub const CHART_KEYS: &[(&str, &str, &[ChartKind])] = &[
+    ("overview", "收、支总计本年与上年", &[ChartKind::Bar]),
+    ("fiscal_overview", "财政拨款收、支总计本年与上年", &[ChartKind::Bar]),
+    ("fiscal_expense_total", "财政拨款支出本年与上年", &[ChartKind::Bar]),
+    ("income", "本年收入的构成", &[ChartKind::Pie, ChartKind::Ring, ChartKind::Bar]),
+    ("expense", "本年支出的构成", &[ChartKind::Pie, ChartKind::Ring, ChartKind::Bar]),
+    ("fiscal_expense_structure", "财政拨款支出按类的构成", &[ChartKind::Pie, ChartKind::Ring, ChartKind::Bar]),
+];
 
 /// The blocks of sentences 第三部分 has, with what each prints; a key that
 /// is not here is refused when the profile is read (it would print a

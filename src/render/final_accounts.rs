@@ -19,6 +19,8 @@ pub struct SectionView {
     pub title: String,
     /// 0 for 一、, 1 for （一）.
     pub level: u8,
+    /// The chart under its paragraph, when the profile asks for one.
+    pub chart: Option<super::charts::ChartView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,15 +163,23 @@ pub struct Narrative {
 /// The 第三部分 outline, flattened in reading order with its numbers;
 /// `{year}` in a title is the document's year (a profile serves every year
 /// it is used for).
-fn number_sections(specs: &[crate::model::SectionSpec], depth: u8, year: u16, out: &mut Vec<SectionView>) {
+/// Charts are numbered in reading order.
+fn number_sections(
+    specs: &[crate::model::SectionSpec],
+    depth: u8,
+    year: u16,
+    chart: &mut dyn FnMut(&crate::model::ChartSpec, &str) -> super::charts::ChartView,
+    out: &mut Vec<SectionView>,
+) {
     for (i, s) in specs.iter().enumerate() {
         out.push(SectionView {
             key: s.key.as_str().to_string(),
             number: if depth == 0 { format!("{}、", zh_number(i + 1)) } else { format!("（{}）", zh_number(i + 1)) },
             title: s.title.replace("{year}", &year.to_string()),
             level: depth,
+            chart: s.chart.as_ref().map(|c| chart(c, s.key.as_str())),
         });
-        number_sections(&s.children, depth + 1, year, out);
+        number_sections(&s.children, depth + 1, year, chart, out);
     }
 }
 
@@ -382,7 +392,12 @@ pub fn final_accounts_view(
         t09: layout.t09.clone(),
         part3: {
             let mut v = Vec::new();
-            number_sections(&profile.part3, 0, y, &mut v);
+            let mut charts = 0;
+            let mut chart = |c: &crate::model::ChartSpec, key: &str| {
+                charts += 1;
+                super::charts::chart_view(c, key, charts, l, layout, y)
+            };
+            number_sections(&profile.part3, 0, y, &mut chart, &mut v);
             v
         },
         n,

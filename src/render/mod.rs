@@ -15,6 +15,7 @@
 //! string literal has the `typst_str` filter. Public entries:
 //! [`Renderer::render_final_accounts`], [`Renderer::render_report`].
 
+mod charts;
 mod final_accounts;
 mod performance;
 
