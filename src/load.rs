@@ -535,7 +535,9 @@ fn explain_yaml_error(msg: &str, line_text: Option<&str>) -> String {
         .unwrap_or(msg)
         .trim();
     let line = line_text.unwrap_or("");
-    let zh = if let Some(key) = english.strip_prefix("duplicate mapping key: ") {
+    let zh = if let Some(rest) = english.strip_prefix("unknown variant `") {
+        unknown_variant(rest)
+    } else if let Some(key) = english.strip_prefix("duplicate mapping key: ") {
         format!("键“{key}”重复出现：同一层中每个键只能写一次，请删除或合并重复的那一行")
     } else if english.starts_with("duplicate mapping key") {
         "键重复出现：同一层中每个键只能写一次，请删除或合并重复的那一行".to_string()
@@ -579,6 +581,28 @@ fn explain_yaml_error(msg: &str, line_text: Option<&str>) -> String {
         return format!("YAML 格式错误：{english}");
     };
     format!("{zh}（{english}）")
+}
+
+/// “unknown variant `trimmed`, expected one of fixed, trim”: the value, the
+/// nearest allowed one and all of them.
+fn unknown_variant(rest: &str) -> String {
+    let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    let allowed: Vec<&str> = expected
+        .trim_start_matches([',', ' '])
+        .trim_start_matches("expected one of ")
+        .trim_start_matches("expected ")
+        .split(", ")
+        .map(|v| v.trim_matches(['`', ' ']))
+        .filter(|v| !v.is_empty())
+        .collect();
+    let near = allowed
+        .iter()
+        .map(|a| (strsim::jaro_winkler(value, a), *a))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| format!("，是否想写“{n}”？"))
+        .unwrap_or_default();
+    format!("“{value}”不是可用的值{near}（可用：{}）", allowed.join("、"))
 }
 
 fn translate_type(rest: &str) -> String {
@@ -740,6 +764,12 @@ mod tests {
         let m = explain_yaml_error("while parsing a block collection, did not find expected '-' indicator", None);
         assert!(m.starts_with("列表没有对齐"), "{m}");
         assert_eq!(explain_yaml_error("something new", None), "YAML 格式错误：something new");
+        assert!(
+            explain_yaml_error("unknown variant `trimmed`, expected one of `fixed`, `trim`", None)
+                .starts_with("“trimmed”不是可用的值，是否想写“trim”？（可用：fixed、trim）"),
+            "{}",
+            explain_yaml_error("unknown variant `trimmed`, expected one of `fixed`, `trim`", None)
+        );
     }
 
     #[test]

@@ -177,10 +177,21 @@ fn every_pdf_has_bookmarks_and_tagged_headings() {
     let pdf = outcomes.iter().find(|o| o.unit == "怀化市就业服务中心").map(pdf_of).unwrap();
     let xml = Command::new("pdftohtml").args(["-xml", "-i", "-stdout", "-q"]).arg(&pdf).output().unwrap();
     let xml = String::from_utf8_lossy(&xml.stdout);
-    for want in ["第一部分市就业服务中心概况", "一、 收入支出决算总表", "第三部分2023年度部门决算情况说明"]
+    for want in ["第一部分 市就业服务中心概况", "一、 收入支出决算总表", "第三部分 2023年度部门决算情况说明"]
     {
         assert!(xml.contains(want), "bookmark {want} missing");
     }
+    // Each 项目支出绩效自评表 is bookmarked with its project's name.
+    let report = outcomes
+        .iter()
+        .find(|o| o.unit == "怀化市就业服务中心")
+        .and_then(|o| o.written.iter().find(|p| p.to_string_lossy().ends_with("项目支出绩效自评报告.pdf")))
+        .expect("怀化's 项目 report");
+    let xml = Command::new("pdftohtml").args(["-xml", "-i", "-stdout", "-q"]).arg(report).output().unwrap();
+    let xml = String::from_utf8_lossy(&xml.stdout);
+    let tables = xml.matches(">项目支出绩效自评表（").count();
+    assert_eq!(tables, 11, "{xml}");
+    assert!(xml.contains(">项目支出绩效自评表（就业见习补贴）<"), "{xml}");
 }
 
 fn gongkai(args: &[&str]) -> (i32, String) {
