@@ -484,9 +484,19 @@ fn check_reasons(c: &mut Ctx, fa: &FinalAccounts, l: &Ledger) {
         // No base figure typed (a zero 年初预算 not given): nothing to explain.
         let given = l.get(before).is_some_and(|e| e.formula != crate::ledger::Formula::Blank);
         if given && !l.m(change).is_zero() && blank(reason) {
+            // At the line that typed the figure the change is measured from
+            // (previous.total, org_running_cost_budget …), when this file has it.
+            let file = c.file.to_path_buf();
+            let at = [before, now]
+                .iter()
+                .filter_map(|n| l.id(n))
+                .flat_map(|id| l.sources(id))
+                .find(|s| l.file_path(s.file) == file && s.at.line > 0)
+                .map(|s| s.at)
+                .unwrap_or_default();
             c.push(
                 "N-REASON",
-                Loc::default(),
+                at,
                 format!("{what}由 {} 变为 {}，缺少 {key}（增减原因）", l.m(before).trimmed(), l.m(now).trimmed()),
             );
         }

@@ -64,7 +64,7 @@ fn a_resubmission_shows_the_figures_sentences_and_findings_that_moved() {
     assert!(out.contains("- 本部门2023年度机关运行经费支出40.16万元，比年初预算数增加29.17万元，增长265.42%。"), "{out}");
     assert!(out.contains("+ 本部门2023年度机关运行经费支出40.16万元，比年初预算数增加27.17万元，增长209.16%。"), "{out}");
     assert!(out.contains("- 主要原因是：办公经费增加。"), "{out}");
-    assert!(out.contains("data/蓝山县就业服务中心/2023/决算.yaml: 警告[N-REASON]"), "{out}");
+    assert!(out.contains("data/蓝山县就业服务中心/2023/决算.yaml:97: 警告[N-REASON]"), "{out}");
     // Nothing else moved: no other figure of the unit.
     assert_eq!(out.matches("［填写］").count(), 1, "{out}");
     // The working tree is untouched and nothing is left behind.
