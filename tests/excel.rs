@@ -204,7 +204,11 @@ fn merge(imported: &str, original: &str) -> String {
     let mut out = String::new();
     let mut code = String::new();
     let mut narrative = false;
+    let mut block = String::new();
     for l in imported.lines() {
+        if !l.starts_with([' ', '#']) && l.contains(':') {
+            block = l.split(':').next().unwrap().to_string();
+        }
         if l.starts_with("# ---- 以下是工作簿中没有的") {
             narrative = true;
         }
@@ -220,6 +224,7 @@ fn merge(imported: &str, original: &str) -> String {
             code = rest.split('#').next().unwrap().trim().trim_matches('"').to_string();
         }
         if l.starts_with("  - code:")
+            && block == "expense"
             && let Some(lines) = per_code.get(&code)
         {
             for x in lines {
@@ -363,8 +368,9 @@ fn amounts_in_yuan_on_one_sheet_with_binary_noise() {
     assert_lanshan(&fa, "yuan.xlsx");
     assert_only_placeholders(&diags, "yuan.xlsx");
     let text = std::fs::read_to_string(file).unwrap();
-    // 385.28 × 10000 as a float is 3852799.9999999995; the cell shows 2 decimals.
-    assert!(text.contains("工作簿中为 3852799.9999999995，单元格显示 2 位小数，取 3852800.00"), "{text}");
+    // 40.16 × 10000 as a float is 401599.99999999994 (openpyxl writes 401599.9999999999);
+    // the cell shows 2 decimals.
+    assert!(text.contains("工作簿中为 401599.9999999999，单元格显示 2 位小数，取 401600.00"), "{text}");
 }
 
 #[test]
