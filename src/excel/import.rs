@@ -760,7 +760,13 @@ fn read_code_table(reg: &Region, g: &Grid, ctx: &Ctx, notes: &mut Vec<String>) -
         }
     }
     if !missing.is_empty() {
-        let expected: Vec<&str> = code_columns(reg.kind).iter().map(|(c, _)| *c).collect();
+        let expected: &[&str] = match reg.kind {
+            Kind::T02 => crate::derive::T02_COLUMNS,
+            Kind::T03 => crate::derive::T03_COLUMNS,
+            Kind::T05 => crate::derive::T05_COLUMNS,
+            Kind::T08 => crate::derive::T08_COLUMNS,
+            _ => crate::derive::T09_COLUMNS,
+        };
         bail!(
             "{} {}（{}）：表头（第 {}–{} 行）中找不到“{}”栏；应有 {}",
             ctx.book,
