@@ -41,6 +41,9 @@ pub struct Options {
     pub progress: bool,
     /// Write PDF/A (overrides the profile's `pdf_standard`).
     pub pdf_standard: Option<crate::model::PdfArchive>,
+    /// Also write the 公开表 workbook (`<PDF name>公开表.xlsx`) beside each
+    /// 部门决算 PDF, whatever the profile's `xlsx` says.
+    pub xlsx: bool,
 }
 
 impl Options {
@@ -56,6 +59,7 @@ impl Options {
             shard: None,
             progress: false,
             pdf_standard: None,
+            xlsx: false,
         }
     }
 
@@ -337,6 +341,18 @@ impl Session {
                 Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
             }
         }
+        // The 公开表 workbook, only for a unit-year that passed 审核 (a draft
+        // workbook could not carry the PDF's watermark).
+        if errors == 0 && (opts.xlsx || assessed.profile().xlsx) {
+            match self.workbook(&assessed) {
+                Ok(Some((stem, bytes))) => match write_atomically(&dir.join(format!("{stem}公开表.xlsx")), &bytes) {
+                    Ok(p) => out.written.push(p),
+                    Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+                },
+                Ok(None) => {}
+                Err(e) => return fail(out, Stage::Write, format!("{e:#}")),
+            }
+        }
         // Record the inputs, and the files they produced, only when
         // everything was written and 审核 passed.
         if let (Some(h), 0) = (hash, errors) {
@@ -402,6 +418,18 @@ impl Session {
         Ok(documents)
     }
 
+    /// The 公开表 workbook of a unit-year with 部门决算 data: the PDF's name
+    /// (without `.pdf`) and the .xlsx bytes.
+    fn workbook(&self, a: &crate::unit_year::Assessed) -> Result<Option<(String, Vec<u8>)>> {
+        let (Some(fa), Some(layout)) = (&a.data.final_accounts, &a.layout) else { return Ok(None) };
+        let unit = &a.data.unit;
+        let view = final_accounts_view(unit, fa, a.profile(), layout, &a.ledger, false);
+        let figures = Figures::new(a.ledger.clone(), &a.profile().numbers);
+        let stem = format!("{}年度{}部门决算", fa.year, unit.name);
+        let bytes = crate::excel::workbook(&view, &figures, &stem, a.document_date())?;
+        Ok(Some((stem, bytes)))
+    }
+
     /// A content hash of everything a unit-year's documents depend on: its
     /// data files (and last year's), the shared profiles and catalogue of
     /// its data root, the templates, the tool version and source fingerprint, and the output flags.
@@ -411,7 +439,7 @@ impl Session {
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(env!("GONGKAI_SOURCE_FINGERPRINT"));
         h.update(&self.templates_hash);
-        h.update(format!("draft={} typst={} pdf={:?}", opts.draft, opts.write_typst, opts.pdf_standard));
+        h.update(format!("draft={} typst={} pdf={:?} xlsx={}", opts.draft, opts.write_typst, opts.pdf_standard, opts.xlsx));
         let prev = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
         for f in uy.files.iter().chain(std::iter::once(&prev)) {
             h.update(f.to_string_lossy().as_bytes());

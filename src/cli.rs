@@ -24,6 +24,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// 新建一个单位文件夹（带注释的 YAML 模板）。
     New(NewArgs),
+    /// 从公开表工作簿（.xlsx 或 .xls）导入一个单位年度的 决算.yaml，随后审核。
+    Import(ImportArgs),
     /// 输出数据文件的 JSON Schema（供编辑器校验和补全）。
     Schema(SchemaArgs),
 }
@@ -87,6 +89,9 @@ pub struct BuildArgs {
     /// 生成符合存档标准的 PDF：a-2b、a-2u、a-3b 或 a-3u（需要数据中的 publish_date）。
     #[arg(long, value_name = "STANDARD", value_parser = parse_archive)]
     pub pdf_standard: Option<gongkai::model::PdfArchive>,
+    /// 同时在部门决算 PDF 旁写出公开表工作簿“<PDF 名>公开表.xlsx”（版式方案可写 xlsx: true 作为缺省）。
+    #[arg(long)]
+    pub xlsx: bool,
     /// 用此文件夹中的模板逐个覆盖内置模板。
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -152,6 +157,27 @@ pub struct NewArgs {
     /// 要公开的文件：final-accounts（部门决算）、performance（只有绩效自评）或 both。
     #[arg(long, value_enum, default_value_t = NewDocuments::FinalAccounts)]
     pub documents: NewDocuments,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// 公开表工作簿：.xlsx 或 .xls（一表一个工作表，或几张表在同一工作表中）。
+    pub workbook: PathBuf,
+    /// 单位文件夹（缺省为 <数据目录>/<表头中的部门名称>）。
+    #[arg(long, value_name = "DIR")]
+    pub unit: Option<PathBuf>,
+    /// 数据目录（没有 --unit 时使用）。
+    #[arg(long, default_value = "data")]
+    pub data: PathBuf,
+    /// 年度（缺省取工作簿中写明的年度，如“2023年度”）。
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// 覆盖已有的 决算.yaml。
+    #[arg(long)]
+    pub force: bool,
+    /// 审核结果的输出格式。
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

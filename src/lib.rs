@@ -8,7 +8,8 @@
 //! runs the 审核 rules; [`render`] builds a view model and fills the Tera
 //! [`templates`] to produce Typst source; [`typeset`] compiles it in-process
 //! to PDF; [`batch`] runs all of it over many units in parallel, writes
-//! files atomically and reports ([`report`]).
+//! files atomically and reports ([`report`]). [`excel`] writes the 公开表 as
+//! a workbook beside the PDF and imports a unit's own workbook into YAML.
 
 pub mod batch;
 pub mod check;
@@ -16,6 +17,7 @@ pub mod derive;
 pub mod diagnostic;
 pub mod diff;
 pub mod evaluate;
+pub mod excel;
 pub mod explain;
 pub mod ledger;
 pub mod load;

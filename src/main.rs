@@ -45,6 +45,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 shard: a.common.shard,
                 progress,
                 pdf_standard: a.pdf_standard,
+                xlsx: a.xlsx,
                 ..Options::build(a.out)
             };
             let outcomes = session.run(&paths, &opts);
@@ -119,6 +120,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("已创建 {}", f.display());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(a) => {
+            let started = std::time::Instant::now();
+            let opts =
+                gongkai::excel::ImportOptions { unit_dir: a.unit, data_root: a.data, year: a.year, force: a.force };
+            let done = gongkai::excel::import_workbook(&a.workbook, &opts)?;
+            let say = |s: String| if a.format == Format::Human { println!("{s}") } else { eprintln!("{s}") };
+            for (table, at) in &done.tables {
+                say(format!("找到 {table}：{at}"));
+            }
+            for n in &done.notes {
+                say(format!("提示：{n}"));
+            }
+            if let Some(f) = &done.unit_file {
+                say(format!("已创建 {}", f.display()));
+            }
+            say(format!("已写入 {}", done.file.display()));
+            // 审核, as `gongkai check` runs it, on the unit-year written.
+            let session = Session::new(None, &[], false)?;
+            let opts = Options { jobs: 1, ..Options::check() };
+            let outcomes = session.run(&[done.unit_dir.join(done.year.to_string())], &opts);
+            finish(&outcomes, a.format, "审核", false, started)
         }
         Command::Schema(a) => {
             let kind = match a.kind {

@@ -95,7 +95,8 @@ pub fn new_unit(data: &Path, name: &str, year: u16, profile: &str, docs: Documen
     Ok(written)
 }
 
-fn unit_yaml(name: &str, profile: &str) -> String {
+/// The `单位.yaml` of a new unit: its name, the rest placeholders.
+pub(crate) fn unit_yaml(name: &str, profile: &str) -> String {
     format!(
         r#"# yaml-language-server: $schema=../schema/单位.schema.json
 # {name} 的稳定信息（各年度共用）。带“#”的行是说明，可删除。

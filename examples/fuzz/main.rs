@@ -1,8 +1,11 @@
-//! `make fuzz SECONDS=1800`: a stable-Rust fuzz harness for the loader and
-//! the checker. Mutates the sample and fixture data files for the given
-//! time, runs load → derive (into a ledger) → check on each input, and counts executions.
-//! A panic, or an error without a location, is a finding: the input is
-//! saved under `target/fuzz-findings/` and the run fails.
+//! `make fuzz SECONDS=1800`: a stable-Rust fuzz harness for the loader,
+//! the checker and the workbook importer. Mutates the sample and fixture
+//! data files for the given time, runs load → derive (into a ledger) →
+//! check on each input, and counts executions; one input in eight is a
+//! fixture workbook (tests/fixtures/excel) with bytes changed, read by
+//! `gongkai import`'s parser. A panic, an error without a location, or an
+//! imported `决算.yaml` that does not load is a finding: the input is saved
+//! under `target/fuzz-findings/` and the run fails.
 
 mod mutate;
 
@@ -19,6 +22,12 @@ fn main() {
         .filter(|e| e.file_name() == "决算.yaml")
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
+    let books: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(repo.join("tests/fixtures/excel"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "xlsx" || x == "xls"))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
     let profile = gongkai::resources::profile(&repo.join("data"), "湖南-县级-2023").unwrap();
     let cat = gongkai::resources::catalogue(&repo.join("data"), 2023).unwrap();
     let findings = repo.join("target/fuzz-findings");
@@ -29,6 +38,30 @@ fn main() {
     while Instant::now() < deadline {
         for _ in 0..64 {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if seed.is_multiple_of(8) && !books.is_empty() {
+                let (name, bytes) = &books[(seed >> 29) as usize % books.len()];
+                let input = mutate::mutate_bytes(bytes, seed);
+                let result = std::panic::catch_unwind(|| match gongkai::excel::workbook_yaml(name, &input, Some(2023)) {
+                    Ok(yaml) => gongkai::load::parse_yaml::<gongkai::model::FinalAccounts>(Path::new("决算.yaml"), &yaml)
+                        .map(|_| ())
+                        .map_err(|e| format!("imported YAML does not load: {e}")),
+                    Err(_) => Ok(()),
+                });
+                execs += 1;
+                let problem = match result {
+                    Ok(Ok(())) => None,
+                    Ok(Err(msg)) => Some(msg),
+                    Err(_) => Some("panic in import".to_string()),
+                };
+                if let Some(msg) = problem {
+                    found += 1;
+                    std::fs::create_dir_all(&findings).unwrap();
+                    let f = findings.join(format!("finding-{execs}-{name}"));
+                    std::fs::write(&f, &input).unwrap();
+                    eprintln!("发现问题（{msg}）：{}", f.display());
+                }
+                continue;
+            }
             let base = &corpus[(seed >> 33) as usize % corpus.len()];
             let input = mutate::mutate(base, seed, 1 + (seed % 8) as usize);
             let result = std::panic::catch_unwind(|| {

@@ -129,3 +129,29 @@ fn edit_line(s: &mut Vec<char>, rng: &mut Rng, f: impl FnOnce(&mut Vec<String>, 
     f(&mut lines, i);
     *s = (lines.join("\n") + "\n").chars().collect();
 }
+
+/// A copy of `bytes` with a few bytes changed, inserted or cut off: a
+/// damaged workbook.
+pub fn mutate_bytes(bytes: &[u8], seed: u64) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut s = seed;
+    let mut next = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    for _ in 0..1 + next() % 16 {
+        if out.is_empty() {
+            break;
+        }
+        let i = next() as usize % out.len();
+        match next() % 4 {
+            0 => out[i] ^= 1 << (next() % 8),
+            1 => out[i] = next() as u8,
+            2 => out.insert(i, next() as u8),
+            _ => out.truncate(i.max(1)),
+        }
+    }
+    out
+}

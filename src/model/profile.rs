@@ -365,6 +365,9 @@ pub struct Profile {
     /// 生成的 PDF 所符合的存档标准：a-2b、a-2u、a-3b 或 a-3u（缺省为普通 PDF；命令行 --pdf-standard 优先）。
     #[serde(default)]
     pub pdf_standard: Option<PdfArchive>,
+    /// 是否同时在 PDF 旁生成公开表工作簿“<PDF 名>公开表.xlsx”（缺省否；命令行 build --xlsx 对所有单位生成）。
+    #[serde(default)]
+    pub xlsx: bool,
     /// 目录是否印页码（缺省不印，与参考文件相同）。
     #[serde(default)]
     pub toc_page_numbers: bool,

@@ -26,7 +26,7 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tera::{Tera, Value};
 
-pub use final_accounts::{FinalAccountsView, final_accounts_view};
+pub use final_accounts::{FinalAccountsView, SideView, final_accounts_view};
 pub use performance::{ReportView, report_view};
 
 use crate::ledger::{Ledger, Value as Q};
