@@ -768,8 +768,10 @@ impl Ledger {
                 self.explain_into(k, level + 1, depth, out, lines);
             }
             if !blank.is_empty() {
-                out.push_str(&format!("{pad}  （另有 {} 项为 0、未填写，略）\n", blank.len()));
+                out.push_str(&format!("{pad}  （另有 {} 项为 0 且未填写，略）\n", blank.len()));
             }
+        } else if !kids.is_empty() {
+            out.push_str(&format!("{pad}  （以下未展开：gongkai explain 加 --depth {} 可再展开一层）\n", depth + 1));
         }
     }
 
