@@ -129,14 +129,14 @@ pub fn diff(sides: &Sides, paths: &[PathBuf], templates: Option<&Path>) -> Resul
 /// One side: the paths to read, and the folder git extracted them into.
 struct Tree {
     paths: Vec<PathBuf>,
-    /// The extraction folder (removed when dropped) and the repository
-    /// top it stands for, to print files as the user knows them.
-    temp: Option<(PathBuf, PathBuf)>,
+    /// The extraction folder (removed when dropped); its paths are the
+    /// repository's, so a file is shown relative to it.
+    temp: Option<PathBuf>,
 }
 
 impl Drop for Tree {
     fn drop(&mut self) {
-        if let Some((dir, _)) = &self.temp {
+        if let Some(dir) = &self.temp {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
@@ -179,7 +179,7 @@ impl Tree {
             .map_err(|_| anyhow::anyhow!("“{rev}”不是仓库 {} 中的修订（提交、标签或分支）", top.display()))?;
         let temp = std::env::temp_dir().join(format!("gongkai-diff-{}-{}", std::process::id(), unique()));
         std::fs::create_dir_all(&temp)?;
-        let mut tree = Tree { paths: Vec::new(), temp: Some((temp.clone(), top.clone())) };
+        let mut tree = Tree { paths: Vec::new(), temp: Some(temp.clone()) };
         let mut mapped = Vec::new();
         let mut roots = BTreeSet::new();
         for p in &paths {
@@ -198,14 +198,14 @@ impl Tree {
     /// A file as the user knows it: relative to the repository top.
     fn shown(&self, file: &Path) -> String {
         match &self.temp {
-            Some((dir, _)) => file.strip_prefix(dir).unwrap_or(file).display().to_string(),
+            Some(dir) => file.strip_prefix(dir).unwrap_or(file).display().to_string(),
             None => file.display().to_string(),
         }
     }
 
     fn key(&self, uy: &UnitYear, sides: &Sides) -> Key {
         let dir = match &self.temp {
-            Some((temp, _)) => uy.dir.strip_prefix(temp).unwrap_or(&uy.dir).to_path_buf(),
+            Some(temp) => uy.dir.strip_prefix(temp).unwrap_or(&uy.dir).to_path_buf(),
             None => uy.dir.clone(),
         };
         let year = matches!(sides, Sides::Revisions(..)).then_some(uy.year);
@@ -354,7 +354,7 @@ fn findings(side: Option<&Side>, tree: &Tree) -> Vec<Finding> {
         Err(d) => d,
     };
     let strip = |m: &str| match &tree.temp {
-        Some((dir, _)) => m.replace(&format!("{}/", dir.display()), ""),
+        Some(dir) => m.replace(&format!("{}/", dir.display()), ""),
         None => m.to_string(),
     };
     let mut out: Vec<Finding> = diagnostics

@@ -374,13 +374,7 @@ fn translate(path: &Path, text: &str, e: &serde_saphyr::Error) -> LoadError {
     };
     let (rule, message) = match e {
         E::SerdeUnknownField { field, expected, .. } => {
-            let suggestion = expected
-                .iter()
-                .map(|c| (strsim::jaro_winkler(field, c), *c))
-                .filter(|(s, _)| *s > 0.7)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, c)| format!("，是否想写“{c}”？"))
-                .unwrap_or_default();
+            let suggestion = crate::model::did_you_mean(field, expected.iter().copied());
             let list = expected.join("、");
             ("L-UNKNOWN-KEY", format!("未知的键“{field}”{suggestion}（此处可用的键：{list}）"))
         }
@@ -595,13 +589,7 @@ fn unknown_variant(rest: &str) -> String {
         .map(|v| v.trim_matches(['`', ' ']))
         .filter(|v| !v.is_empty())
         .collect();
-    let near = allowed
-        .iter()
-        .map(|a| (strsim::jaro_winkler(value, a), *a))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, n)| format!("，是否想写“{n}”？"))
-        .unwrap_or_default();
+    let near = crate::model::did_you_mean(value, allowed.iter().copied());
     format!("“{value}”不是可用的值{near}（可用：{}）", allowed.join("、"))
 }
 

@@ -412,6 +412,12 @@ impl Ratio {
         p.to_string()
     }
 
+    /// The ratio itself rounded half-up to `decimals` places (a chart's
+    /// proportion, never printed).
+    pub fn fraction(self, decimals: u32) -> Decimal {
+        self.0.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero).normalize()
+    }
+
     /// The percentage rounded half-up to `decimals` places, trailing zeros removed.
     pub fn percent(self, decimals: u32) -> String {
         self.format(PercentFormat { decimals, trim: true })

@@ -23,6 +23,19 @@ pub use unit::Unit;
 
 use crate::money::Money;
 
+/// “，是否想写“x”？” for the allowed word nearest to `value` (Jaro–Winkler
+/// above 0.7), or nothing: the one suggestion every “unknown key / value”
+/// message gives. Dotted quantity names use `ledger::suggest` instead.
+pub fn did_you_mean<'a>(value: &str, allowed: impl IntoIterator<Item = &'a str>) -> String {
+    allowed
+        .into_iter()
+        .map(|a| (strsim::jaro_winkler(value, a), a))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| format!("，是否想写“{a}”？"))
+        .unwrap_or_default()
+}
+
 /// A position in a data file (1-based), or unknown (0, 0) for computed values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Loc {

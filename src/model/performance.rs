@@ -260,13 +260,7 @@ impl TryFrom<String> for ComputedKey {
         if let Some(name) = key.strip_prefix("fund:").map(str::trim).filter(|n| !n.is_empty()) {
             return Ok(ComputedKey(format!("fund:{name}")));
         }
-        let near = COMPUTED_KINDS
-            .iter()
-            .map(|k| (strsim::jaro_winkler(&key, k), *k))
-            .filter(|(s, _)| *s > 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| format!("，是否想写“{k}”？"))
-            .unwrap_or_default();
+        let near = super::did_you_mean(&key, COMPUTED_KINDS.iter().copied());
         Err(format!("未知的计算段落“{key}”{near}（可用：{}，或 fund:<资金名称>）", COMPUTED_KINDS.join("、")))
     }
 }

@@ -157,13 +157,7 @@ impl<'de> Deserialize<'de> for Part3Key {
         if PART3_KEYS.iter().any(|(k, _)| *k == key) {
             return Ok(Part3Key(key));
         }
-        let near = PART3_KEYS
-            .iter()
-            .map(|(k, _)| (strsim::jaro_winkler(&key, k), *k))
-            .filter(|(s, _)| *s > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| format!("，是否想写“{k}”？"))
-            .unwrap_or_default();
+        let near = super::did_you_mean(&key, PART3_KEYS.iter().map(|(k, _)| *k));
         let all: Vec<&str> = PART3_KEYS.iter().map(|(k, _)| *k).collect();
         Err(serde::de::Error::custom(format!(
             "第三部分的段落“{key}”不存在{near}（可用：{}；各自印什么见 README“第三部分的段落”）",

@@ -77,7 +77,7 @@ pub fn chart_view(spec: &ChartSpec, key: &str, n: usize, l: &Ledger, layout: &La
     let items = drawn
         .into_iter()
         .map(|(name, q, share)| {
-            let frac = crate::money::Ratio::of(amount(&q), whole).map(|r| fraction(r.percent(2))).unwrap_or_default();
+            let frac = crate::money::Ratio::of(amount(&q), whole).map(|r| r.fraction(4).to_string()).unwrap_or_default();
             ChartItem { name, q, share, frac }
         })
         .collect();
@@ -93,12 +93,4 @@ pub fn chart_view(spec: &ChartSpec, key: &str, n: usize, l: &Ledger, layout: &La
 /// Last year's and this year's figure, as two bars.
 fn change(year: u16, last: &str, this: &str) -> Vec<(String, String, Option<String>)> {
     vec![(format!("{}年", year - 1), last.to_string(), None), (format!("{year}年"), this.to_string(), None)]
-}
-
-/// A percentage with two places (“42.05”) as a fraction (“0.4205”).
-fn fraction(percent: String) -> String {
-    match percent.parse::<rust_decimal::Decimal>() {
-        Ok(p) => (p / rust_decimal::Decimal::ONE_HUNDRED).normalize().to_string(),
-        Err(_) => "0".into(),
-    }
 }
