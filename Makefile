@@ -63,6 +63,7 @@ schema: build
 	./$(BIN) schema unit > data/schema/单位.schema.json
 	./$(BIN) schema final-accounts > data/schema/决算.schema.json
 	./$(BIN) schema profile > data/schema/profile.schema.json
+	./$(BIN) schema forms > data/schema/forms.schema.json
 	./$(BIN) schema performance > data/schema/绩效自评.schema.json
 
 # Speed and memory, measured on generated data: make bench N=1000

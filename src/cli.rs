@@ -207,6 +207,8 @@ pub enum SchemaKind {
     Performance,
     /// profiles/*.yaml
     Profile,
+    /// profiles/forms/*.yaml（公开表的表式）
+    Forms,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -35,6 +35,20 @@ pub const T09_COLUMNS: &[&str] = &["合计", "基本支出", "项目支出"];
 pub const T07_COLUMNS: &[&str] =
     &["合计", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行费", "公务接待费"];
 
+/// Every column of a code table by its prefix (公开02 …), typed and
+/// derived, for table forms.
+pub fn columns_of(prefix: &str) -> Option<Vec<&'static str>> {
+    let def = match prefix {
+        "公开02" => &T02,
+        "公开03" => &T03,
+        "公开05" => &T05,
+        "公开08" => &T08,
+        "公开09" => &T09,
+        _ => return None,
+    };
+    Some(def.inputs.iter().copied().chain(def.derived.iter().map(|d| d.0)).collect())
+}
+
 /// One row of a table keyed by 功能分类 code (类, 款 or 项).
 #[derive(Debug, Clone, Serialize)]
 pub struct CodeRow {
@@ -105,6 +119,8 @@ pub struct Layout {
     pub t06: Vec<Vec<Option<EconCell>>>,
     pub t08: CodeTable,
     pub t09: CodeTable,
+    /// The 类 of expenditure 公开01/04 list: the profile's fixed ones and those with data, by code.
+    pub classes: Vec<(String, String)>,
     /// 五（二）: the 类 codes and names listed.
     pub fiscal_classes: Vec<(String, String)>,
     /// 五（三）, one per 项 with a fiscal amount or a 年初预算.
@@ -114,6 +130,20 @@ pub struct Layout {
     /// Codes with no name in the catalogue nor in the data.
     #[serde(skip)]
     pub unknown_codes: Vec<Code>,
+}
+
+impl Layout {
+    /// A code table by its prefix (公开02 …).
+    pub fn code_table(&self, prefix: &str) -> Option<&CodeTable> {
+        Some(match prefix {
+            "公开02" => &self.t02,
+            "公开03" => &self.t03,
+            "公开05" => &self.t05,
+            "公开08" => &self.t08,
+            "公开09" => &self.t09,
+            _ => return None,
+        })
+    }
 }
 
 /// A row of the lower part of 公开04表: its two labels and cell names.
@@ -172,7 +202,21 @@ pub fn derive(
     let fiscal_classes = d.fiscal_classes(profile, &t05);
     let budget_items = d.budget_items();
     let unknown_codes = d.names.unknown;
-    Layout { t01, t02, t03, t04, t05, t06, t08, t09, fiscal_classes, budget_items, has_previous, unknown_codes }
+    Layout {
+        t01,
+        t02,
+        t03,
+        t04,
+        t05,
+        t06,
+        t08,
+        t09,
+        classes: class_list,
+        fiscal_classes,
+        budget_items,
+        has_previous,
+        unknown_codes,
+    }
 }
 
 struct Deriver<'a> {
@@ -201,6 +245,7 @@ const T02: TableDef = TableDef {
     inputs: &[
         "一般公共预算财政拨款收入",
         "政府性基金预算财政拨款收入",
+        "国有资本经营预算财政拨款收入",
         "上级补助收入",
         "事业收入",
         "经营收入",
@@ -208,7 +253,14 @@ const T02: TableDef = TableDef {
         "其他收入",
     ],
     derived: &[
-        ("财政拨款收入", &[("一般公共预算财政拨款收入", false), ("政府性基金预算财政拨款收入", false)]),
+        (
+            "财政拨款收入",
+            &[
+                ("一般公共预算财政拨款收入", false),
+                ("政府性基金预算财政拨款收入", false),
+                ("国有资本经营预算财政拨款收入", false),
+            ],
+        ),
         (
             "本年收入合计",
             &[
@@ -384,7 +436,16 @@ impl Deriver<'_> {
                 .filter(|r| (r.code.code.len() == 7) == leaf)
                 .map(|r| Typed {
                     code: &r.code,
-                    values: vec![r.fiscal, r.gov_fund, r.superior, r.business, r.operating, r.affiliated, r.other],
+                    values: vec![
+                        r.fiscal,
+                        r.gov_fund,
+                        r.soe_fiscal,
+                        r.superior,
+                        r.business,
+                        r.operating,
+                        r.affiliated,
+                        r.other,
+                    ],
                     total: r.total,
                 })
                 .collect()

@@ -149,6 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SchemaKind::FinalAccounts => "final-accounts",
                 SchemaKind::Performance => "performance",
                 SchemaKind::Profile => "profile",
+                SchemaKind::Forms => "forms",
             };
             println!("{}", gongkai::scaffold::schema_json(kind));
             Ok(ExitCode::SUCCESS)

@@ -3,15 +3,18 @@
 //! (`<root>/profiles/`, `<root>/catalogue/`) first, so users can copy and
 //! correct them, then in the copies built into the binary.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::load::{LoadError, parse_yaml, read_yaml};
+use crate::model::grid::Forms;
 use crate::model::{Catalogue, EconCatalogue, FuncCatalogue, Loc, Profile};
 
 const BUILTIN_PROFILES: &[(&str, &str)] = &[
     ("湖南-县级-2023", include_str!("../data/profiles/湖南-县级-2023.yaml")),
     ("湖南-怀化-2023", include_str!("../data/profiles/湖南-怀化-2023.yaml")),
 ];
+
+const BUILTIN_FORMS: &[(&str, &str)] = &[("湖南", include_str!("../data/profiles/forms/湖南.yaml"))];
 
 const BUILTIN_FUNC: &[(u16, &str)] = &[(2023, include_str!("../data/catalogue/功能分类-2023.yaml"))];
 const BUILTIN_ECON: &[(u16, &str)] = &[(2023, include_str!("../data/catalogue/经济分类-2023.yaml"))];
@@ -21,14 +24,77 @@ pub fn builtin_profiles() -> impl Iterator<Item = &'static str> {
     BUILTIN_PROFILES.iter().map(|(n, _)| *n)
 }
 
-/// Finds profile `name` for a unit under data root `root`.
+/// Finds profile `name` for a unit under data root `root`, with the form
+/// of each of its tables.
 pub fn profile(root: &Path, name: &str) -> Result<Profile, LoadError> {
+    let (mut p, file) = profile_file(root, name)?;
+    let mut forms: Option<(Forms, PathBuf)> = None;
+    let tables = p.tables.clone();
+    for t in &tables {
+        let id = t.id.as_str();
+        let (form, origin) = match &t.form {
+            Some(f) => (f.clone(), file.clone()),
+            None => {
+                if forms.is_none() {
+                    forms = Some(forms_file(root, &p.forms, &file)?);
+                }
+                let (all, origin) = forms.as_ref().expect("loaded above");
+                let Some(f) = all.get(id) else {
+                    let message = format!(
+                        "表 {id}（{}）没有表式：表中没有写 form，表式文件 {} 中也没有 {id}",
+                        t.label,
+                        origin.display()
+                    );
+                    return Err(LoadError { file, at: Loc::default(), rule: "L-FORM", message, also: Vec::new() });
+                };
+                (f.clone(), origin.clone())
+            }
+        };
+        if let Err(e) = form.check(&crate::derive::columns_of) {
+            let message = format!("表 {id}（{}）的表式有误：{e}", t.label);
+            return Err(LoadError { file: origin, at: Loc::default(), rule: "L-FORM", message, also: Vec::new() });
+        }
+        p.table_forms.insert(id.to_string(), form);
+    }
+    Ok(p)
+}
+
+/// The forms file `name`: the data root's `profiles/forms/<name>.yaml`, else the built-in one.
+fn forms_file(root: &Path, name: &str, profile: &Path) -> Result<(Forms, PathBuf), LoadError> {
+    let path = root.join("profiles").join("forms").join(format!("{name}.yaml"));
+    if path.is_file() {
+        return Ok((read_yaml(&path)?, path));
+    }
+    match BUILTIN_FORMS.iter().find(|(n, _)| *n == name) {
+        Some((_, text)) => {
+            let origin = PathBuf::from(format!("（内置）profiles/forms/{name}.yaml"));
+            Ok((parse_yaml(&origin, text)?, origin))
+        }
+        None => Err(LoadError {
+            file: profile.to_path_buf(),
+            at: Loc::default(),
+            rule: "L-FORM",
+            message: format!(
+                "找不到表式文件“{name}”（forms: {name}）：{} 不存在，内置表式有 {}",
+                path.display(),
+                BUILTIN_FORMS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("、")
+            ),
+            also: Vec::new(),
+        }),
+    }
+}
+
+/// The profile file `name` as written, and where it came from.
+fn profile_file(root: &Path, name: &str) -> Result<(Profile, PathBuf), LoadError> {
     let path = root.join("profiles").join(format!("{name}.yaml"));
     if path.is_file() {
-        return read_yaml(&path);
+        return Ok((read_yaml(&path)?, path));
     }
     match BUILTIN_PROFILES.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => parse_yaml(Path::new(&format!("（内置）profiles/{name}.yaml")), text),
+        Some((_, text)) => {
+            let origin = PathBuf::from(format!("（内置）profiles/{name}.yaml"));
+            Ok((parse_yaml(&origin, text)?, origin))
+        }
         None => Err(LoadError {
             file: path,
             at: Loc::default(),

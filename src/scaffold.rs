@@ -34,6 +34,7 @@ pub fn schema_json(kind: &str) -> String {
         "unit" => schemars::schema_for!(crate::model::Unit),
         "final-accounts" => schemars::schema_for!(crate::model::FinalAccounts),
         "performance" => schemars::schema_for!(crate::model::PerformanceFile),
+        "forms" => schemars::schema_for!(crate::model::grid::Forms),
         _ => schemars::schema_for!(crate::model::Profile),
     };
     serde_json::to_string_pretty(&schema).expect("schemas serialize")

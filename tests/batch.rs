@@ -289,7 +289,7 @@ fn new_scaffolds_a_unit_that_loads() {
 #[test]
 fn committed_schemas_are_current() {
     for (kind, file) in
-        [("unit", "单位"), ("final-accounts", "决算"), ("profile", "profile"), ("performance", "绩效自评")]
+        [("unit", "单位"), ("final-accounts", "决算"), ("profile", "profile"), ("performance", "绩效自评"), ("forms", "forms")]
     {
         let (code, out, _) = gongkai(&["schema", kind], &repo());
         assert_eq!(code, 0);

@@ -106,6 +106,9 @@ pub struct IncomeRow {
     /// 政府性基金预算财政拨款收入。
     #[serde(default)]
     pub gov_fund: Option<Amount>,
+    /// 国有资本经营预算财政拨款收入（湖南的表没有此栏；中央和云南的表有）。
+    #[serde(default)]
+    pub soe_fiscal: Option<Amount>,
     /// 上级补助收入。
     #[serde(default)]
     pub superior: Option<Amount>,

@@ -8,6 +8,7 @@
 
 mod catalogue;
 mod final_accounts;
+pub mod grid;
 mod performance;
 mod profile;
 mod theme;

@@ -16,6 +16,9 @@ pub struct TableSpec {
     pub label: String,
     /// 表名，如“部门收支决算总表”。
     pub title: String,
+    /// 本表的表式（列、表头、行和每格的量）；缺省取 forms 所指的表式文件中同编号的表式。
+    #[serde(default)]
+    pub form: Option<super::grid::TableForm>,
 }
 
 /// One section of 第三部分 (or a sub-section).
@@ -30,6 +33,8 @@ pub struct SectionSpec {
     pub children: Vec<SectionSpec>,
     /// 段落后的图（只有 [`CHART_KEYS`] 中的段落可以有）。
     pub chart: Option<ChartSpec>,
+    /// 本节的句子（Tera 片段），替代内置的句子。
+    pub text: Option<String>,
 }
 
 /// A section as written: its chart checked against its key when read.
@@ -46,6 +51,9 @@ pub struct RawSectionSpec {
     /// 段落后的图：overview、fiscal_overview、fiscal_expense_total 为本年与上年的柱状图；income、expense、fiscal_expense_structure 为构成图（饼图、环形图或条形图）。
     #[serde(default)]
     pub chart: Option<ChartSpec>,
+    /// 本节的句子，替代内置的句子：Tera 片段，用 {{ q(n="量的名称") }} 印账中的数（见 README“自己写版式方案”），可用 m:: 宏。
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 impl TryFrom<RawSectionSpec> for SectionSpec {
@@ -68,7 +76,22 @@ impl TryFrom<RawSectionSpec> for SectionSpec {
                 return Err(format!("段落“{key}”的图缺少图题 caption，如“（图{{n}}：收入决算结构图）”"));
             }
         }
-        Ok(SectionSpec { key: r.key, title: r.title, children: r.children, chart: r.chart })
+        if let Some(t) = &r.text {
+            // Parsed now, so a broken snippet is an error of the profile, not of every unit.
+            let mut tera = tera::Tera::default();
+            let snippet = format!("{{% import \"macros.tera\" as m %}}{t}");
+            let files = [("macros.tera", include_str!("../../templates/macros.tera")), ("text.tera", snippet.as_str())];
+            if let Err(e) = tera.add_raw_templates(files) {
+                let mut msg = e.to_string();
+                let mut cur = std::error::Error::source(&e);
+                while let Some(c) = cur {
+                    msg += &format!("：{c}");
+                    cur = c.source();
+                }
+                return Err(format!("第三部分“{}”的句子（text）不是有效的 Tera 片段：{msg}", r.key.as_str()));
+            }
+        }
+        Ok(SectionSpec { key: r.key, title: r.title, children: r.children, chart: r.chart, text: r.text })
     }
 }
 
@@ -259,6 +282,9 @@ pub struct NumberFormat {
     /// 金额的小数位（四舍五入；缺省 2）。
     #[serde(default = "two")]
     pub money_decimals: u32,
+    /// 文件印金额的单位：万元（缺省）或 元；数据可以用另一种单位录入，换算是精确的。
+    #[serde(default)]
+    pub unit: crate::money::Unit,
     /// 千分位逗号（≥1000 时）。
     #[serde(default)]
     pub thousands_separator: bool,
@@ -281,6 +307,10 @@ pub enum PercentStyle {
     Trim,
 }
 
+fn hunan() -> String {
+    "湖南".into()
+}
+
 fn part2_title() -> String {
     "{year}年部门决算表".into()
 }
@@ -298,6 +328,7 @@ impl Default for NumberFormat {
             text_money: MoneyStyle::Trim,
             table_money: MoneyStyle::AsEntered,
             money_decimals: 2,
+            unit: crate::money::Unit::Wanyuan,
             thousands_separator: false,
             percent_decimals: 2,
             percent_style: PercentStyle::Fixed,
@@ -312,7 +343,7 @@ impl NumberFormat {
             style: self.text_money,
             decimals: self.money_decimals,
             thousands: self.thousands_separator,
-            unit: crate::money::Unit::Wanyuan,
+            unit: self.unit,
         }
     }
     /// How the document's tables print amounts.
@@ -376,6 +407,13 @@ pub struct Profile {
     pub part2_title: String,
     /// 第二部分 的表，按出现顺序。
     pub tables: Vec<TableSpec>,
+    /// 表式文件 profiles/forms/<名称>.yaml（缺省为内置的“湖南”）：表中没有写 form 的，取其中同编号的表式。
+    #[serde(default = "hunan")]
+    pub forms: String,
+    /// 每张表实际使用的表式，按表编号（读方案时由 form 与 forms 得出）。
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub table_forms: std::collections::BTreeMap<String, super::grid::TableForm>,
     /// 公开01表、公开04表 始终列出的支出功能分类类级科目（其余按数据列出）。
     #[serde(default)]
     pub fixed_expense_classes: Vec<String>,

@@ -21,6 +21,10 @@ pub struct SectionView {
     pub level: u8,
     /// The chart under its paragraph, when the profile asks for one.
     pub chart: Option<super::charts::ChartView>,
+    /// The profile's own sentences for this section (a Tera snippet), if any.
+    pub pattern: Option<String>,
+    /// Those sentences rendered (filled in by the renderer).
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,6 +34,8 @@ pub struct TableView {
     pub id: String,
     pub label: String,
     pub title: String,
+    /// Its grid, laid out from the profile's form.
+    pub grid: super::grid::GridView,
 }
 
 /// One side of a row of 公开01/04: label, 行次 and cell names ("" blank).
@@ -55,6 +61,8 @@ pub struct FinalAccountsView {
     pub yoy: String,
     pub profile: ProfileView,
     pub draft: bool,
+    /// “万元” or “元”: the unit the document prints amounts in.
+    pub money_unit: String,
     pub tables: Vec<TableView>,
     /// 第二部分 的标题。
     pub part2_title: String,
@@ -178,6 +186,8 @@ fn number_sections(
             title: s.title.replace("{year}", &year.to_string()),
             level: depth,
             chart: s.chart.as_ref().map(|c| chart(c, s.key.as_str())),
+            pattern: s.text.clone(),
+            text: None,
         });
         number_sections(&s.children, depth + 1, year, chart, out);
     }
@@ -370,6 +380,7 @@ pub fn final_accounts_view(
             toc_page_numbers: profile.toc_page_numbers,
         },
         draft,
+        money_unit: profile.numbers.unit.zh().to_string(),
         tables: profile
             .tables
             .iter()
@@ -379,6 +390,10 @@ pub fn final_accounts_view(
                 id: t.id.as_str().to_string(),
                 label: t.label.clone(),
                 title: t.title.clone(),
+                grid: match profile.table_forms.get(t.id.as_str()) {
+                    Some(form) => super::grid::grid_view(form, layout, l, &unit.name),
+                    None => super::grid::GridView::missing(),
+                },
             })
             .collect(),
         part2_title: profile.part2_title.replace("{year}", &y.to_string()),

@@ -17,6 +17,7 @@
 
 mod charts;
 mod final_accounts;
+mod grid;
 mod performance;
 
 use std::collections::HashMap;
@@ -207,6 +208,21 @@ impl Figures {
     pub fn cell0(&self, name: &str) -> String {
         self.format(name, &self.table, false)
     }
+    /// A table cell whose zero prints as a table form says: blank, show
+    /// (the number format's zero) or a text of its own (“—”).
+    pub fn cell_zero(&self, name: &str, zero: &str) -> String {
+        match zero {
+            "" | "blank" => self.cell(name),
+            "show" => self.cell0(name),
+            text => {
+                if !name.is_empty() && self.value(name).is_some() && self.is_zero(name) {
+                    self.log(name, text.to_string())
+                } else {
+                    self.cell(name)
+                }
+            }
+        }
+    }
 
     /// An amount with exactly two decimals (the 003 三公 明细表).
     pub fn fixed2(&self, name: &str) -> String {
@@ -273,7 +289,10 @@ impl tera::Function for QFn {
         let name = args.get("n").and_then(Value::as_str).unwrap_or("");
         let text = match args.get("as").and_then(Value::as_str).unwrap_or("text") {
             "text" => self.0.text(name),
-            "cell" => self.0.cell(name),
+            "cell" => match args.get("zero").and_then(Value::as_str) {
+                Some(z) => self.0.cell_zero(name, z),
+                None => self.0.cell(name),
+            },
             "cell0" => self.0.cell0(name),
             "pct" => self.0.pct(name).unwrap_or_default(),
             other => return Err(tera::Error::msg(format!("q(as=\"{other}\")：应为 text、cell、cell0 或 pct"))),
@@ -359,12 +378,14 @@ impl Renderer {
         // The figure functions are bound to this document's ledger; a clone
         // of the parsed templates costs far less than typesetting one page.
         let mut tera = self.tera.clone();
-        tera.register_function("q", QFn(figures.clone()));
-        tera.register_function("sign", SignFn(figures.clone()));
-        tera.register_function("zero", ZeroFn(figures.clone()));
-        tera.register_function("cmp", CmpFn(figures.clone()));
-        tera.register_function("has", HasFn(figures.clone()));
-        let source = tera.render(template, &ctx).map_err(|e| anyhow!("模板 {template} 渲染失败：{}", chain(&e)))?;
+        with_figures(&mut tera, &figures);
+        self.finish(template, &tera, &ctx, figures)
+    }
+
+    /// Renders `template` of `tera` (its figure functions bound) and checks
+    /// that every name it asked for is in the ledger.
+    fn finish(&self, template: &str, tera: &Tera, ctx: &tera::Context, figures: Arc<Figures>) -> Result<Rendered> {
+        let source = tera.render(template, ctx).map_err(|e| anyhow!("模板 {template} 渲染失败：{}", chain(&e)))?;
         let (printed, missing) = figures.finish();
         if !missing.is_empty() {
             let mut m = missing;
@@ -387,10 +408,43 @@ impl Renderer {
         Ok(r)
     }
 
-    /// Renders the 部门决算 Typst source of one unit-year.
+    /// Renders the 部门决算 Typst source of one unit-year: first the
+    /// sentences a profile writes for a 第三部分 section (`text:`), with
+    /// the same figures and macros, then the document around them.
     pub fn render_final_accounts(&self, view: &FinalAccountsView, figures: Arc<Figures>) -> Result<Rendered> {
-        self.render("部门决算.typ.tera", view, figures)
+        if view.part3.iter().all(|s| s.pattern.is_none()) {
+            return self.render("部门决算.typ.tera", view, figures);
+        }
+        let mut tera = self.tera.clone();
+        with_figures(&mut tera, &figures);
+        let mut part3 = view.part3.clone();
+        let ctx = tera::Context::from_serialize(view).map_err(|e| anyhow!("模板数据错误：{}", chain(&e)))?;
+        for (i, s) in part3.iter_mut().enumerate() {
+            let Some(pattern) = &s.pattern else { continue };
+            let name = format!("版式方案/第三部分/{i}.tera");
+            let text = format!("{{% import \"macros.tera\" as m %}}{pattern}");
+            tera.add_raw_template(&name, &text)
+                .map_err(|e| anyhow!("版式方案第三部分“{}”的句子（text）有误：{}", s.key, chain(&e)))?;
+            let out = tera
+                .render(&name, &ctx)
+                .map_err(|e| anyhow!("版式方案第三部分“{}”的句子（text）无法生成：{}", s.key, chain(&e)))?;
+            s.text = Some(out.trim().to_string());
+        }
+        let mut ctx = ctx;
+        ctx.insert("part3", &part3);
+        self.finish("部门决算.typ.tera", &tera, &ctx, figures)
     }
+}
+
+/// Binds the figure functions of `tera` to one document's ledger.
+fn with_figures(tera: &mut Tera, figures: &Arc<Figures>) {
+    tera.register_function("q", QFn(figures.clone()));
+    tera.register_function("sign", SignFn(figures.clone()));
+    tera.register_function("zero", ZeroFn(figures.clone()));
+    tera.register_function("cmp", CmpFn(figures.clone()));
+    tera.register_function("has", HasFn(figures.clone()));
+    let unit = figures.text.unit.zh();
+    tera.register_function("u", move |_: &HashMap<String, Value>| Ok(Value::from(unit)));
 }
 
 /// Tera hides the useful part of its errors in `source()`.
