@@ -387,7 +387,8 @@ impl Session {
         let unit = &data.unit;
         let ledger = a.ledger.clone();
         let figures = || Arc::new(Figures::new(ledger.clone(), &a.profile().numbers));
-        let year = a.data.final_accounts.as_ref().map(|f| f.year).or(a.data.performance.as_ref().map(|p| p.year)).unwrap_or(0);
+        let year =
+            a.data.final_accounts.as_ref().map(|f| f.year).or(a.data.performance.as_ref().map(|p| p.year)).unwrap_or(0);
         let meta = |kind: &str| DocMeta {
             author: unit.name.clone(),
             keywords: vec![format!("{year}年度"), kind.to_string(), unit.name.clone()],
@@ -439,7 +440,10 @@ impl Session {
         h.update(env!("CARGO_PKG_VERSION"));
         h.update(env!("GONGKAI_SOURCE_FINGERPRINT"));
         h.update(&self.templates_hash);
-        h.update(format!("draft={} typst={} pdf={:?} xlsx={}", opts.draft, opts.write_typst, opts.pdf_standard, opts.xlsx));
+        h.update(format!(
+            "draft={} typst={} pdf={:?} xlsx={}",
+            opts.draft, opts.write_typst, opts.pdf_standard, opts.xlsx
+        ));
         let prev = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
         for f in uy.files.iter().chain(std::iter::once(&prev)) {
             h.update(f.to_string_lossy().as_bytes());

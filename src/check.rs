@@ -45,6 +45,21 @@ pub const RULES: &[Rule] = &[
     Rule { id: "L-NO-YEAR", severity: Error, description: "单位文件夹中没有任何年度数据" },
     Rule { id: "L-PROFILE", severity: Error, description: "找不到或无法读取版式方案 / 分类目录" },
     Rule {
+        id: "L-PARTS",
+        severity: Error,
+        description: "版式方案的 parts 有误（text 部分缺 key 或 title、同一种部分写了两次、没有 tables 却列了公开表）",
+    },
+    Rule {
+        id: "N-TEXT",
+        severity: Error,
+        description: "版式方案要的文字或人员情况（texts.<key>、staff）未填写，或 texts 中有版式方案不印的键",
+    },
+    Rule {
+        id: "L-FORM",
+        severity: Error,
+        description: "公开表的表式有误（表头或行没有正好填满各列、表或列不存在）或找不到表式文件",
+    },
+    Rule {
         id: "C-CODE-UNKNOWN",
         severity: Error,
         description: "功能分类编码不在本年度分类目录中，也没有写 name:（否则表中没有科目名称）",
@@ -99,7 +114,11 @@ pub const RULES: &[Rule] = &[
         id: "N-PREV", severity: Error, description: "同比所需的上年数缺失（无上年数据文件，也未填 previous）"
     },
     Rule { id: "N-REASON", severity: Warning, description: "句子需要的原因说明未填写" },
-    Rule { id: "N-MISSING", severity: Error, description: "句子需要的数未填写（如机关运行经费的年初预算数），不按 0 印出" },
+    Rule {
+        id: "N-MISSING",
+        severity: Error,
+        description: "句子需要的数未填写（如机关运行经费的年初预算数），不按 0 印出",
+    },
     Rule {
         id: "N-PREV-STATED",
         severity: Warning,
@@ -311,6 +330,58 @@ pub fn check_final_accounts(
     check_reasons(&mut c, fa, l);
     c.out.sort_by_key(|d| (d.line, d.column));
     c.out
+}
+
+/// N-TEXT: what the profile's parts and 第一部分 print that only the unit
+/// can write — a text part's paragraphs, the 人员情况 — is in the data; and
+/// no text is written that no part prints.
+pub fn check_profile_data(file: &Path, fa: &FinalAccounts, profile: &crate::model::Profile) -> Vec<Diagnostic> {
+    let mut c = Ctx { file, out: Vec::new() };
+    let keys: Vec<&str> = profile.parts.iter().filter_map(|p| p.key.as_deref()).collect();
+    for p in profile.parts.iter().filter(|p| p.kind == crate::model::PartKind::Text) {
+        let key = p.key.as_deref().unwrap_or("");
+        if fa.texts.get(key).is_none_or(|t| t.iter().all(|s| s.trim().is_empty())) {
+            let title = p.title.as_deref().unwrap_or("");
+            c.push(
+                "N-TEXT",
+                Loc { line: 1, column: 1 },
+                format!(
+                    "版式方案 {} 有“{title}”一部分，其文字应写在 texts.{key} 下（若干段），本文件没有",
+                    profile.name
+                ),
+            );
+        }
+    }
+    for key in fa.texts.keys().filter(|k| !keys.contains(&k.as_str())) {
+        let near = crate::model::did_you_mean(key, keys.iter().copied());
+        let at = line_of(file, &format!("{key}:"));
+        c.push(
+            "N-TEXT",
+            at,
+            format!(
+                "texts.{key} 不会印出：版式方案 {} 没有 key 为“{key}”的部分{near}（有：{}）",
+                profile.name,
+                if keys.is_empty() { "无".to_string() } else { keys.join("、") }
+            ),
+        );
+    }
+    if profile.part1.staff && fa.staff.is_none() {
+        c.push(
+            "N-TEXT",
+            Loc { line: 1, column: 1 },
+            format!("版式方案 {} 在第一部分印人员情况，本文件没有 staff（authorized 编制数、active 在职、dispatched 派遣、retired 退休）", profile.name),
+        );
+    }
+    c.out
+}
+
+/// The first line of `file` whose text (trimmed) starts with `start`, or the top.
+fn line_of(file: &Path, start: &str) -> Loc {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    text.lines()
+        .position(|l| l.trim_start().starts_with(start))
+        .map(|i| Loc { line: i as u32 + 1, column: 1 })
+        .unwrap_or(Loc { line: 1, column: 1 })
 }
 
 /// Context for locating findings.

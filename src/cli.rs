@@ -125,7 +125,9 @@ pub struct ExplainArgs {
 
 /// `gongkai diff A B [PATHS]` or `gongkai diff --years 2022 2023 [PATHS]`.
 #[derive(Debug, Args)]
-#[command(after_help = "例：\n  gongkai diff HEAD~1 HEAD data/蓝山县就业服务中心\n  gongkai diff v2023-首次报送 main\n  gongkai diff --years 2022 2023 data/蓝山县就业服务中心")]
+#[command(
+    after_help = "例：\n  gongkai diff HEAD~1 HEAD data/蓝山县就业服务中心\n  gongkai diff v2023-首次报送 main\n  gongkai diff --years 2022 2023 data/蓝山县就业服务中心"
+)]
 pub struct DiffArgs {
     /// 两个 git 修订（提交、标签、分支，如 HEAD~1 HEAD），其后是数据目录、单位或年度文件夹（默认 data）；用 --years 时全部是路径。
     #[arg(value_name = "A B [PATHS]")]

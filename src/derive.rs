@@ -79,15 +79,6 @@ impl CodeTable {
     }
 }
 
-/// One side of one physical row of 公开01/04 (收入 or 支出): a label, a
-/// 行次 and the names of its cells (none for a blank cell).
-#[derive(Debug, Clone, Serialize)]
-pub struct Side {
-    pub label: String,
-    pub line: u32,
-    pub cells: Vec<Option<String>>,
-}
-
 /// One cell group of 公开06表: code, name and the ledger name of its amount.
 #[derive(Debug, Clone, Serialize)]
 pub struct EconCell {
@@ -110,10 +101,8 @@ pub struct BudgetItem {
 /// Which rows each table of a 部门决算 has, and the names of their cells.
 #[derive(Debug, Clone, Serialize)]
 pub struct Layout {
-    pub t01: Vec<(Side, Side)>,
     pub t02: CodeTable,
     pub t03: CodeTable,
-    pub t04: Vec<(Side, Side)>,
     pub t05: CodeTable,
     /// Three column groups, padded to equal length.
     pub t06: Vec<Vec<Option<EconCell>>>,
@@ -145,9 +134,6 @@ impl Layout {
         })
     }
 }
-
-/// A row of the lower part of 公开04表: its two labels and cell names.
-type TailRow<'a> = (&'a str, Option<String>, &'a str, Vec<Option<String>>);
 
 /// Last year, as this year's figures need it: its ledger when its data file
 /// is in the repository.
@@ -195,18 +181,16 @@ pub fn derive(
         .chain(t08.classes().map(|r| r.code.clone()))
         .collect();
     let class_list: Vec<(String, String)> = classes.iter().map(|c| (c.clone(), d.names.name_of(c))).collect();
-    let t01 = d.t01(&class_list, &t03);
-    let t04 = d.t04(&class_list, &t05, &t08);
+    d.t01();
+    d.t04(&class_list, &t05, &t08);
     let has_previous = d.previous(prev, profile.org_running_cost_base);
     d.narrative(profile);
     let fiscal_classes = d.fiscal_classes(profile, &t05);
     let budget_items = d.budget_items();
     let unknown_codes = d.names.unknown;
     Layout {
-        t01,
         t02,
         t03,
-        t04,
         t05,
         t06,
         t08,
@@ -563,9 +547,9 @@ impl Deriver<'_> {
         }
     }
 
-    /// 公开01表: the seven kinds of income beside the 类 of expenditure, the
-    /// carry-overs and the balance.
-    fn t01(&mut self, classes: &[(String, String)], t03: &CodeTable) -> Vec<(Side, Side)> {
+    /// 公开01表's quantities: the carry-overs, the totals and the balance (its
+    /// rows, and which quantity each cell prints, are the profile's form).
+    fn t01(&mut self) {
         let b = &self.fa.balances;
         let (f, u) = (self.file, self.unit);
         let use_fund = self.l.input("公开01.用事业基金弥补收支差额", b.use_of_business_fund, f, u);
@@ -581,53 +565,10 @@ impl Deriver<'_> {
         }
         self.l.sum("公开01.支出总计", &[expense, distribution, closing]);
         self.l.alias("一.收支总计", total_in);
-
-        let labels: [(&str, &str); 7] = [
-            ("一、一般公共预算财政拨款收入", "公开02.合计.一般公共预算财政拨款收入"),
-            ("二、政府性基金预算财政拨款收入", "公开02.合计.政府性基金预算财政拨款收入"),
-            ("三、上级补助收入", "公开02.合计.上级补助收入"),
-            ("四、事业收入", "公开02.合计.事业收入"),
-            ("五、经营收入", "公开02.合计.经营收入"),
-            ("六、附属单位上缴收入", "公开02.合计.附属单位上缴收入"),
-            ("七、其他收入", "公开02.合计.其他收入"),
-        ];
-        let n = classes.len().max(7) + 1;
-        let base = n as u32 + 5;
-        let side = |label: &str, line: u32, cells: Vec<Option<String>>| Side { label: label.into(), line, cells };
-        let mut rows = Vec::new();
-        for i in 0..n {
-            let line = i as u32 + 1;
-            let left = match labels.get(i) {
-                Some((l, q)) => side(l, line, vec![Some(q.to_string())]),
-                None => side("", line, vec![None]),
-            };
-            let right = match classes.get(i) {
-                Some((code, name)) => side(
-                    &format!("{}、{name}", zh_number(i + 1)),
-                    base + line,
-                    vec![t03.row(code).map(|_| format!("公开03.{code}.本年支出合计"))],
-                ),
-                None => side("", base + line, vec![None]),
-            };
-            rows.push((left, right));
-        }
-        let s = |q: &str| Some(q.to_string());
-        let tail: [(&str, Option<String>, &str, Option<String>); 5] = [
-            ("本年收入合计", s("公开02.合计.本年收入合计"), "本年支出合计", s("公开03.合计.本年支出合计")),
-            ("用事业基金弥补收支差额", s("公开01.用事业基金弥补收支差额"), "结余分配", s("公开01.结余分配")),
-            ("年初结转和结余", s("公开01.年初结转和结余"), "年末结转和结余", s("公开01.年末结转和结余")),
-            ("", None, "", None),
-            ("总计", s("公开01.收入总计"), "总计", s("公开01.支出总计")),
-        ];
-        for (k, (l, lq, r, rq)) in tail.into_iter().enumerate() {
-            let line = (n + k) as u32 + 1;
-            rows.push((side(l, line, vec![lq]), side(r, base + line, vec![rq])));
-        }
-        rows
     }
 
-    /// 公开04表: 财政拨款 income, carry-overs and expenditure by 类.
-    fn t04(&mut self, classes: &[(String, String)], t05: &CodeTable, t08: &CodeTable) -> Vec<(Side, Side)> {
+    /// 公开04表's quantities: 财政拨款 income, carry-overs and expenditure by 类.
+    fn t04(&mut self, classes: &[(String, String)], t05: &CodeTable, t08: &CodeTable) {
         let b = &self.fa.balances;
         let (f, u) = (self.file, self.unit);
         let general_in = self.id("公开02.合计.一般公共预算财政拨款收入");
@@ -666,73 +607,6 @@ impl Deriver<'_> {
                 self.l.sum(format!("公开04.{code}.合计"), &parts);
             }
         }
-
-        let n = classes.len().max(7) + 1;
-        let base = n as u32 + 6;
-        let side = |label: &str, line: u32, cells: Vec<Option<String>>| Side { label: label.into(), line, cells };
-        let s = |q: &str| Some(q.to_string());
-        let mut rows = Vec::new();
-        for i in 0..n {
-            let line = i as u32 + 1;
-            let left = match i {
-                0 => side("一、一般公共预算财政拨款", line, vec![s("公开02.合计.一般公共预算财政拨款收入")]),
-                1 => side("二、政府性基金预算财政拨款", line, vec![s("公开02.合计.政府性基金预算财政拨款收入")]),
-                _ => side("", line, vec![None]),
-            };
-            let right = match classes.get(i) {
-                Some((code, name)) => {
-                    let has = |t: &CodeTable| t.row(code).is_some();
-                    side(
-                        &format!("{}、{name}", zh_number(i + 1)),
-                        base + line,
-                        vec![
-                            (has(t05) || has(t08)).then(|| format!("公开04.{code}.合计")),
-                            has(t05).then(|| format!("公开05.{code}.小计")),
-                            has(t08).then(|| format!("公开08.{code}.本年支出小计")),
-                        ],
-                    )
-                }
-                None => side("", base + line, vec![None; 3]),
-            };
-            rows.push((left, right));
-        }
-        let none3 = || vec![None, None, None];
-        let tail: [TailRow; 6] = [
-            (
-                "本年收入合计",
-                s("公开04.本年收入合计"),
-                "本年支出合计",
-                vec![s("公开04.本年支出合计"), s("公开05.合计.小计"), s("公开08.合计.本年支出小计")],
-            ),
-            (
-                "年初财政拨款结转和结余",
-                s("公开04.年初财政拨款结转和结余"),
-                "年末财政拨款结转和结余",
-                vec![
-                    s("公开04.年末财政拨款结转和结余"),
-                    s("公开04.年末财政拨款结转和结余.一般公共预算财政拨款"),
-                    s("公开04.年末财政拨款结转和结余.政府性基金预算财政拨款"),
-                ],
-            ),
-            ("一、一般公共预算财政拨款", s("公开04.年初财政拨款结转和结余.一般公共预算财政拨款"), "", none3()),
-            ("二、政府性基金预算财政拨款", s("公开04.年初财政拨款结转和结余.政府性基金预算财政拨款"), "", none3()),
-            ("", None, "", none3()),
-            (
-                "总计",
-                s("公开04.收入总计"),
-                "总计",
-                vec![
-                    s("公开04.支出总计"),
-                    s("公开04.支出总计.一般公共预算财政拨款"),
-                    s("公开04.支出总计.政府性基金预算财政拨款"),
-                ],
-            ),
-        ];
-        for (k, (l, lq, r, rq)) in tail.into_iter().enumerate() {
-            let line = (n + k) as u32 + 1;
-            rows.push((side(l, line, vec![lq]), side(r, base + line, rq)));
-        }
-        rows
     }
 
     /// Last year's figures: from last year's ledger when its data file is
@@ -854,10 +728,11 @@ impl Deriver<'_> {
             self.change(sec, now, before);
         }
         // 二、三: the shares of each kind of income and expenditure.
-        for col in &T02_COLUMNS[1..] {
+        // Every column, typed or derived: a profile may list any kind (四川 lists each with its share).
+        for col in columns_of("公开02").unwrap_or_default().into_iter().filter(|c| *c != "本年收入合计") {
             self.share(&format!("二.{col}.占比"), &format!("公开02.合计.{col}"), "公开02.合计.本年收入合计");
         }
-        for col in &T03_COLUMNS[1..] {
+        for col in columns_of("公开03").unwrap_or_default().into_iter().filter(|c| *c != "本年支出合计") {
             self.share(&format!("三.{col}.占比"), &format!("公开03.合计.{col}"), "公开03.合计.本年支出合计");
         }
         self.share("五（一）.占本年支出合计", "公开05.合计.小计", "公开03.合计.本年支出合计");
@@ -893,6 +768,16 @@ impl Deriver<'_> {
             ("七（二）.公务用车保有量", tp.cars_in_service),
         ] {
             self.l.count(name, n as u64, f, Loc::default());
+        }
+        if let Some(s) = &self.fa.staff {
+            for (name, n) in [
+                ("人员.编制数", s.authorized),
+                ("人员.在职", s.active),
+                ("人员.派遣", s.dispatched),
+                ("人员.退休", s.retired),
+            ] {
+                self.l.count(name, n as u64, f, Loc::default());
+            }
         }
         // 五（三）: the 年初预算 of each 项, its total and completion.
         let mut budgets = Vec::new();

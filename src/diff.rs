@@ -184,7 +184,8 @@ impl Tree {
         let mut roots = BTreeSet::new();
         for p in &paths {
             let abs = p.canonicalize().with_context(|| format!("路径 {} 不存在", p.display()))?;
-            let rel = abs.strip_prefix(&top).with_context(|| format!("{} 不在仓库 {} 中", p.display(), top.display()))?;
+            let rel =
+                abs.strip_prefix(&top).with_context(|| format!("{} 不在仓库 {} 中", p.display(), top.display()))?;
             roots.insert(data_root(&abs).strip_prefix(&top).unwrap_or(Path::new("")).to_path_buf());
             mapped.push(temp.join(rel));
         }
@@ -226,7 +227,10 @@ impl Tree {
             }
             let assessed = assess(&uy, &shared);
             let part3 = match &assessed {
-                Ok(a) => session.final_accounts_source(a).map(|s| s.map(|s| part3(&s)).unwrap_or_default()).map_err(|e| format!("{e:#}")),
+                Ok(a) => session
+                    .final_accounts_source(a)
+                    .map(|s| s.map(|s| part3(&s)).unwrap_or_default())
+                    .map_err(|e| format!("{e:#}")),
                 Err(_) => Ok(Vec::new()),
             };
             out.insert(self.key(&uy, sides), Side { uy, assessed, part3 });
@@ -476,8 +480,10 @@ fn sentences(old: Option<&Side>, new: Option<&Side>, notes: &mut Vec<String>) ->
     for h in headings {
         let os: Vec<&String> = o.iter().filter(|(x, _)| x == h).map(|(_, s)| s).collect();
         let ns: Vec<&String> = n.iter().filter(|(x, _)| x == h).map(|(_, s)| s).collect();
-        let (gone, came): (Vec<&String>, Vec<&String>) =
-            (os.iter().filter(|s| !ns.contains(s)).copied().collect(), ns.iter().filter(|s| !os.contains(s)).copied().collect());
+        let (gone, came): (Vec<&String>, Vec<&String>) = (
+            os.iter().filter(|s| !ns.contains(s)).copied().collect(),
+            ns.iter().filter(|s| !os.contains(s)).copied().collect(),
+        );
         for i in 0..gone.len().max(came.len()) {
             out.push(SentenceChange {
                 heading: h.clone(),
@@ -505,15 +511,26 @@ fn split_sentences(p: &str) -> Vec<String> {
     out
 }
 
-/// The paragraphs of a 部门决算's 第三部分 (from its Typst source), each
-/// with the heading it stands under, as plain text.
+/// The line the 部门决算 template writes before its 情况说明 part.
+const EXPLANATION_MARK: &str = "// 情况说明";
+
+/// The paragraphs of a 部门决算's 情况说明 part (from its Typst source:
+/// the part after the template's `// 情况说明` line, or 第三部分 in a source
+/// without one), each with the heading it stands under, as plain text.
 fn part3(source: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut inside = false;
+    let marked = source.lines().any(|l| l == EXPLANATION_MARK);
+    let (mut inside, mut next) = (false, false);
     let mut heading = String::new();
     for line in source.lines() {
-        if let Some(rest) = line.strip_prefix("#part[") {
-            inside = rest.starts_with("第三部分");
+        if line == EXPLANATION_MARK {
+            next = true;
+            continue;
+        }
+        if line.starts_with("#part[") || line.starts_with("#part(") {
+            let label = line.split_once(")[").map_or(&line[6..], |(_, r)| r);
+            inside = if marked { next } else { label.starts_with("第三部分") };
+            next = false;
             continue;
         }
         if !inside || line.trim().is_empty() {
@@ -560,7 +577,8 @@ impl Report {
                 let _ = writeln!(s, "  数字变动 {} 项：", u.quantities.len());
                 for q in &u.quantities {
                     let dash = || "—".to_string();
-                    let diff = q.difference.as_ref().map(|d| format!("（{d}{}）", q.unit.unwrap_or(""))).unwrap_or_default();
+                    let diff =
+                        q.difference.as_ref().map(|d| format!("（{d}{}）", q.unit.unwrap_or(""))).unwrap_or_default();
                     let kind = if q.typed { "填写" } else { "计算" };
                     let _ = writeln!(
                         s,
@@ -583,7 +601,8 @@ impl Report {
                     }
                 }
             }
-            for (title, list) in [("新出现的审核发现", &u.appeared), ("消失的审核发现", &u.disappeared)] {
+            for (title, list) in [("新出现的审核发现", &u.appeared), ("消失的审核发现", &u.disappeared)]
+            {
                 if !list.is_empty() {
                     let _ = writeln!(s, "  {title} {} 条：", list.len());
                     for f in list {
@@ -594,13 +613,7 @@ impl Report {
             }
             s.push('\n');
         }
-        let _ = writeln!(
-            s,
-            "比较 {} → {}：共 {} 个单位年度，{changed} 个有变动",
-            self.old,
-            self.new,
-            self.units.len()
-        );
+        let _ = writeln!(s, "比较 {} → {}：共 {} 个单位年度，{changed} 个有变动", self.old, self.new, self.units.len());
         s
     }
 

@@ -394,7 +394,11 @@ impl Ledger {
                 format!("；此量已在 {} 填写为 {}，同一个量只能有一个数", self.where_(t.at), show(t.value))
             } else if elsewhere {
                 let there = files.iter().map(|&f| self.file_path(f).display().to_string()).collect::<Vec<_>>();
-                format!("；此量由 {} 计算，并按此印出：同一个量只能有一个数，请改为 {} 或删去此处", there.join("、"), show(computed))
+                format!(
+                    "；此量由 {} 计算，并按此印出：同一个量只能有一个数，请改为 {} 或删去此处",
+                    there.join("、"),
+                    show(computed)
+                )
             } else if same != id && diff.0.abs() <= slack {
                 format!(
                     "；它就是 {} {}（其余各项为 0），没有舍入误差可言（不是尾差）",
@@ -412,7 +416,11 @@ impl Ledger {
                 Severity::Error,
                 file,
                 at.at,
-                format!("{what}填写为 {shown}，计算应为 {}（{formula}），差 {}{why}", show(against), show((typed - against).abs())),
+                format!(
+                    "{what}填写为 {shown}，计算应为 {}（{formula}），差 {}{why}",
+                    show(against),
+                    show((typed - against).abs())
+                ),
             )
         };
         self.findings.push(finding.with_values(values.0, values.1, values.2).with_related(related));
@@ -664,7 +672,11 @@ impl Ledger {
                             Some(if written == unit {
                                 number.to_string()
                             } else {
-                                format!("{text}（即 {} {}）", unit.from_wanyuan(written.to_wanyuan(v)).trimmed(), unit.zh())
+                                format!(
+                                    "{text}（即 {} {}）",
+                                    unit.from_wanyuan(written.to_wanyuan(v)).trimmed(),
+                                    unit.zh()
+                                )
                             }),
                             Source { file, at: s.at },
                         ),

@@ -12,9 +12,16 @@ use crate::model::{Catalogue, EconCatalogue, FuncCatalogue, Loc, Profile};
 const BUILTIN_PROFILES: &[(&str, &str)] = &[
     ("湖南-县级-2023", include_str!("../data/profiles/湖南-县级-2023.yaml")),
     ("湖南-怀化-2023", include_str!("../data/profiles/湖南-怀化-2023.yaml")),
+    ("中央部门", include_str!("../data/profiles/中央部门.yaml")),
+    ("湖北-县级", include_str!("../data/profiles/湖北-县级.yaml")),
+    ("云南-县级", include_str!("../data/profiles/云南-县级.yaml")),
+    ("四川-县级", include_str!("../data/profiles/四川-县级.yaml")),
 ];
 
-const BUILTIN_FORMS: &[(&str, &str)] = &[("湖南", include_str!("../data/profiles/forms/湖南.yaml"))];
+const BUILTIN_FORMS: &[(&str, &str)] = &[
+    ("湖南", include_str!("../data/profiles/forms/湖南.yaml")),
+    ("中央", include_str!("../data/profiles/forms/中央.yaml")),
+];
 
 const BUILTIN_FUNC: &[(u16, &str)] = &[(2023, include_str!("../data/catalogue/功能分类-2023.yaml"))];
 const BUILTIN_ECON: &[(u16, &str)] = &[(2023, include_str!("../data/catalogue/经济分类-2023.yaml"))];
@@ -28,6 +35,9 @@ pub fn builtin_profiles() -> impl Iterator<Item = &'static str> {
 /// of each of its tables.
 pub fn profile(root: &Path, name: &str) -> Result<Profile, LoadError> {
     let (mut p, file) = profile_file(root, name)?;
+    if let Err(message) = check_parts(&p) {
+        return Err(LoadError { file, at: Loc::default(), rule: "L-PARTS", message, also: Vec::new() });
+    }
     let mut forms: Option<(Forms, PathBuf)> = None;
     let tables = p.tables.clone();
     for t in &tables {
@@ -57,6 +67,38 @@ pub fn profile(root: &Path, name: &str) -> Result<Profile, LoadError> {
         p.table_forms.insert(id.to_string(), form);
     }
     Ok(p)
+}
+
+/// A profile's parts: a text part has a key and a title, no other kind
+/// appears twice, and tables are listed only where a part prints them.
+fn check_parts(p: &Profile) -> Result<(), String> {
+    use crate::model::PartKind;
+    let mut seen = Vec::new();
+    for (i, part) in p.parts.iter().enumerate() {
+        let at = format!("parts 第 {} 项", i + 1);
+        if part.kind == PartKind::Text {
+            if part.key.as_deref().is_none_or(|k| k.trim().is_empty()) || part.title.is_none() {
+                return Err(format!("{at}（kind: text）要写 key（决算.yaml 中 texts 的键）和 title"));
+            }
+            if seen.contains(&(PartKind::Text, part.key.clone())) {
+                return Err(format!("{at}：key“{}”写了两次", part.key.as_deref().unwrap_or("")));
+            }
+        } else {
+            if part.key.is_some() {
+                return Err(format!("{at}：只有 kind: text 的部分有 key"));
+            }
+            if seen.iter().any(|(k, _)| *k == part.kind) {
+                return Err(format!("{at}：同一种部分（{:?}）写了两次", part.kind).to_lowercase());
+            }
+        }
+        seen.push((part.kind, part.key.clone()));
+    }
+    if !p.tables.is_empty() && !p.parts.iter().any(|x| x.kind == PartKind::Tables) {
+        return Err(
+            "parts 中没有 kind: tables，tables 中列的公开表不会印出：加一项 {kind: tables} 或删去 tables".into()
+        );
+    }
+    Ok(())
 }
 
 /// The forms file `name`: the data root's `profiles/forms/<name>.yaml`, else the built-in one.

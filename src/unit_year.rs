@@ -44,7 +44,11 @@ impl Assessed {
     /// report's 填报日期 when it is a full date.
     pub fn document_date(&self) -> Option<(u16, u8, u8)> {
         let d = &self.data;
-        let published = d.final_accounts.as_ref().and_then(|f| f.publish_date).or(d.performance.as_ref().and_then(|p| p.publish_date));
+        let published = d
+            .final_accounts
+            .as_ref()
+            .and_then(|f| f.publish_date)
+            .or(d.performance.as_ref().and_then(|p| p.publish_date));
         published.map(|x| (x.year, x.month, x.day)).or_else(|| {
             let p = d.performance.as_ref()?;
             p.signature.as_ref().and_then(|s| s.date.as_deref()).and_then(crate::model::Date::parse)
@@ -86,6 +90,7 @@ pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic
             let previous = prev.as_ref().map(|(l, file)| Previous { ledger: l, file: file.clone() });
             let layout = derive(&mut l, fa, fa_id, prof, cat, previous);
             diagnostics.extend(crate::check::check_final_accounts(&mut l, &fa_file, fa, &layout, cat));
+            diagnostics.extend(crate::check::check_profile_data(&fa_file, fa, prof));
             Some(layout)
         }
         None => None,

@@ -52,7 +52,8 @@ fn xmp(pdf: &Path) -> String {
 fn pdf_a_declares_its_conformance_and_carries_the_units_date_and_names() {
     let (dir, root) = sample("湖南省就业服务中心");
     let out = dir.path().join("out");
-    let (ok, log) = gongkai(&["build", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--pdf-standard", "a-2b"], dir.path());
+    let (ok, log) =
+        gongkai(&["build", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "--pdf-standard", "a-2b"], dir.path());
     assert!(ok, "{log}");
     let files = pdfs(&out);
     assert_eq!(files.len(), 1, "{files:?}");
@@ -73,7 +74,10 @@ fn pdf_a_declares_its_conformance_and_carries_the_units_date_and_names() {
 
     // The same data builds the same bytes: the date is the unit's, not the clock's.
     let again = dir.path().join("again");
-    let (ok, log) = gongkai(&["build", root.to_str().unwrap(), "-o", again.to_str().unwrap(), "--pdf-standard", "a-2b"], dir.path());
+    let (ok, log) = gongkai(
+        &["build", root.to_str().unwrap(), "-o", again.to_str().unwrap(), "--pdf-standard", "a-2b"],
+        dir.path(),
+    );
     assert!(ok, "{log}");
     assert_eq!(std::fs::read(&files[0]).unwrap(), std::fs::read(&pdfs(&again)[0]).unwrap());
 }

@@ -108,7 +108,7 @@ fn exit_codes_and_summary() {
     let (code, out, _) = gongkai(&["check", "-q", "data"], &root);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("审核：共 5 个单位年度，5 个成功，0 个失败") && out.contains("用时"), "{out}");
+    assert!(out.starts_with("审核：共 9 个单位年度，9 个成功，0 个失败") && out.contains("用时"), "{out}");
     // “.” from inside a unit folder is that unit.
     let (code, out, _) = gongkai(&["check", "."], &root.join("data/蓝山县就业服务中心"));
     assert_eq!(code, 0, "{out}");
@@ -288,9 +288,13 @@ fn new_scaffolds_a_unit_that_loads() {
 
 #[test]
 fn committed_schemas_are_current() {
-    for (kind, file) in
-        [("unit", "单位"), ("final-accounts", "决算"), ("profile", "profile"), ("performance", "绩效自评"), ("forms", "forms")]
-    {
+    for (kind, file) in [
+        ("unit", "单位"),
+        ("final-accounts", "决算"),
+        ("profile", "profile"),
+        ("performance", "绩效自评"),
+        ("forms", "forms"),
+    ] {
         let (code, out, _) = gongkai(&["schema", kind], &repo());
         assert_eq!(code, 0);
         let committed = std::fs::read_to_string(repo().join(format!("data/schema/{file}.schema.json"))).unwrap();

@@ -56,7 +56,8 @@ fn alt_texts(pdf: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for part in text.split("/Alt<").skip(1) {
         let hex = &part[..part.find('>').expect("a hex string ends")];
-        let raw: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+        let raw: Vec<u8> =
+            (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
         let units: Vec<u16> = raw.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         out.push(String::from_utf16_lossy(&units).trim_start_matches('\u{feff}').to_string());
     }
@@ -107,7 +108,12 @@ fn charts_print_the_sentences_figures_and_carry_alt_text() {
     // The structure charts' page against the reference image.
     let page = (1..40)
         .find(|p| {
-            let out = Command::new("pdftotext").args(["-f", &p.to_string(), "-l", &p.to_string(), "-enc", "UTF-8"]).arg(&pdf).arg("-").output().unwrap();
+            let out = Command::new("pdftotext")
+                .args(["-f", &p.to_string(), "-l", &p.to_string(), "-enc", "UTF-8"])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap();
             String::from_utf8_lossy(&out.stdout).contains("（图3：")
         })
         .expect("a page has 图3");
@@ -154,7 +160,11 @@ fn a_chart_the_paragraph_cannot_have_is_refused_when_the_profile_is_read() {
             "  - {key: fiscal_basic, title: 一般公共预算财政拨款基本支出决算情况说明, chart: {caption: 图}}",
             "第三部分的段落“fiscal_basic”不能有图",
         ),
-        ("chart: {caption: \"（图{n}：收、支决算总计变动情况图）\"}", "chart: {kind: pie, caption: 图}", "不能是 pie：可用 bar"),
+        (
+            "chart: {caption: \"（图{n}：收、支决算总计变动情况图）\"}",
+            "chart: {kind: pie, caption: 图}",
+            "不能是 pie：可用 bar",
+        ),
         ("chart: {caption: \"（图{n}：收入决算结构图）\"}", "chart: {kind: donut, caption: 图}", "donut"),
         ("chart: {caption: \"（图{n}：收入决算结构图）\"}", "chart: {caption: 图, colour: red}", "colour"),
     ] {

@@ -24,7 +24,8 @@ fn gongkai(dir: &Path, args: &[&str]) -> (i32, String) {
 fn commit(dir: &Path, message: &str) {
     let (code, out) = run(dir, "git", &["add", "-A"]);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = run(dir, "git", &["-c", "user.name=测试", "-c", "user.email=t@example.org", "commit", "-qm", message]);
+    let (code, out) =
+        run(dir, "git", &["-c", "user.name=测试", "-c", "user.email=t@example.org", "commit", "-qm", message]);
     assert_eq!(code, 0, "{out}");
 }
 
@@ -61,8 +62,14 @@ fn a_resubmission_shows_the_figures_sentences_and_findings_that_moved() {
     let sentence = out.find("第三部分文字变动").expect(&out);
     let finding = out.find("新出现的审核发现 1 条").expect(&out);
     assert!(typed < computed && computed < sentence && sentence < finding, "{out}");
-    assert!(out.contains("- 本部门2023年度机关运行经费支出40.16万元，比年初预算数增加29.17万元，增长265.42%。"), "{out}");
-    assert!(out.contains("+ 本部门2023年度机关运行经费支出40.16万元，比年初预算数增加27.17万元，增长209.16%。"), "{out}");
+    assert!(
+        out.contains("- 本部门2023年度机关运行经费支出40.16万元，比年初预算数增加29.17万元，增长265.42%。"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+ 本部门2023年度机关运行经费支出40.16万元，比年初预算数增加27.17万元，增长209.16%。"),
+        "{out}"
+    );
     assert!(out.contains("- 主要原因是：办公经费增加。"), "{out}");
     assert!(out.contains("data/蓝山县就业服务中心/2023/决算.yaml:97: 警告[N-REASON]"), "{out}");
     // Nothing else moved: no other figure of the unit.
@@ -81,12 +88,10 @@ fn json_for_ci_and_no_difference_exits_zero() {
     let unit = &v["units"][0];
     assert_eq!(unit["status"], "changed");
     let q = &unit["quantities"][0];
-    assert_eq!((&q["name"], &q["old_exact"], &q["new_exact"], &q["difference"]), (
-        &"机关运行经费.年初预算数".into(),
-        &"10.99".into(),
-        &"12.99".into(),
-        &"+2".into()
-    ));
+    assert_eq!(
+        (&q["name"], &q["old_exact"], &q["new_exact"], &q["difference"]),
+        (&"机关运行经费.年初预算数".into(), &"10.99".into(), &"12.99".into(), &"+2".into())
+    );
     assert_eq!(unit["appeared"][0]["rule"], "N-REASON");
     assert_eq!(unit["disappeared"].as_array().map(Vec::len), Some(0));
 

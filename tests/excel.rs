@@ -108,9 +108,12 @@ fn normalised(fa: &FinalAccounts, names: &BTreeMap<String, String>) -> BTreeMap<
     }
     let tp = &fa.three_public;
     for (half, i) in [("budget", &tp.budget), ("actual", &tp.actual)] {
-        for (f, a) in
-            [("abroad", &i.abroad), ("car_purchase", &i.car_purchase), ("car_running", &i.car_running), ("reception", &i.reception)]
-        {
+        for (f, a) in [
+            ("abroad", &i.abroad),
+            ("car_purchase", &i.car_purchase),
+            ("car_running", &i.car_running),
+            ("reception", &i.reception),
+        ] {
             put(format!("three_public.{half}.{f}"), a);
         }
     }
@@ -157,7 +160,18 @@ fn blocks(text: &str) -> Vec<(String, String)> {
 /// 七（二）, 第三部分 data): the unit-year a user gets after filling the
 /// placeholders in as the original has them.
 fn merge(imported: &str, original: &str) -> String {
-    const TABLE_KEYS: &[&str] = &["year", "unit", "income", "expense", "basic_by_econ", "three_public", "balances", "gov_fund", "soe", "declared"];
+    const TABLE_KEYS: &[&str] = &[
+        "year",
+        "unit",
+        "income",
+        "expense",
+        "basic_by_econ",
+        "three_public",
+        "balances",
+        "gov_fund",
+        "soe",
+        "declared",
+    ];
     let orig = blocks(original);
     // 五（三） per 项 and the narrative of 三公, from the original.
     let mut per_code: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -274,7 +288,12 @@ fn build_xlsx_then_import_round_trips_every_sample_unit() {
 
         // Import into a new unit folder.
         let imp_root = tmp.path().join("imported");
-        let opts = ImportOptions { unit_dir: Some(imp_root.join(unit)), data_root: imp_root.clone(), year: None, force: false };
+        let opts = ImportOptions {
+            unit_dir: Some(imp_root.join(unit)),
+            data_root: imp_root.clone(),
+            year: None,
+            force: false,
+        };
         let done = import_workbook(&book, &opts).unwrap_or_else(|e| panic!("{unit}: import failed: {e:#}"));
         assert_eq!(done.year, 2023);
         assert_eq!(done.tables.len(), 9, "{unit}: {:?}", done.tables);
@@ -331,7 +350,11 @@ fn assert_lanshan(fa: &FinalAccounts, name: &str) {
     let income = fa.income.iter().find(|r| r.code.code == "2080106").unwrap_or_else(|| panic!("{name}: no income row"));
     assert_eq!((w(&income.fiscal), w(&income.other)), ("162".into(), "223.28".into()), "{name}");
     let e = fa.expense.iter().find(|r| r.code.code == "2080106").expect("expense row");
-    assert_eq!((w(&e.basic), w(&e.project), w(&e.fiscal_basic)), ("270.9".into(), "114.38".into(), "162".into()), "{name}");
+    assert_eq!(
+        (w(&e.basic), w(&e.project), w(&e.fiscal_basic)),
+        ("270.9".into(), "114.38".into(), "162".into()),
+        "{name}"
+    );
     assert_eq!(fa.basic_by_econ.len(), 16, "{name}: {:?}", fa.basic_by_econ.keys());
     assert_eq!(w(&Some(fa.basic_by_econ["30228"])), "11.82", "{name}");
     assert_eq!(w(&fa.three_public.budget.reception), "3", "{name}");
@@ -400,7 +423,12 @@ fn not_a_workbook_names_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("收支.xlsx");
     std::fs::write(&bad, "year: 2023\n").unwrap();
-    let opts = ImportOptions { unit_dir: Some(tmp.path().join("u")), data_root: tmp.path().into(), year: Some(2023), force: false };
+    let opts = ImportOptions {
+        unit_dir: Some(tmp.path().join("u")),
+        data_root: tmp.path().into(),
+        year: Some(2023),
+        force: false,
+    };
     let e = import_workbook(&bad, &opts).expect_err("refused").to_string();
     assert!(e.contains("收支.xlsx") && e.contains("不是"), "{e}");
     assert!(!tmp.path().join("u").exists(), "nothing written");

@@ -130,7 +130,7 @@ fn new_refuses_a_year_out_of_range() {
 fn new_refuses_an_unknown_profile_and_lists_the_known_ones() {
     new_refuses(
         &["测试单位", "--data", "data", "--profile", "不存在"],
-        "找不到版式方案“不存在”：可用的方案有 湖南-县级-2023",
+        "找不到版式方案“不存在”：可用的方案有 中央部门、云南-县级、四川-县级、湖北-县级、湖南-县级-2023、湖南-怀化-2023",
     );
     // The data root's own profiles count too.
     let dir = tempfile::tempdir().unwrap();

@@ -41,12 +41,15 @@ fn main() {
             if seed.is_multiple_of(8) && !books.is_empty() {
                 let (name, bytes) = &books[(seed >> 29) as usize % books.len()];
                 let input = mutate::mutate_bytes(bytes, seed);
-                let result = std::panic::catch_unwind(|| match gongkai::excel::workbook_yaml(name, &input, Some(2023)) {
-                    Ok(yaml) => gongkai::load::parse_yaml::<gongkai::model::FinalAccounts>(Path::new("决算.yaml"), &yaml)
-                        .map(|_| ())
-                        .map_err(|e| format!("imported YAML does not load: {e}")),
-                    Err(_) => Ok(()),
-                });
+                let result =
+                    std::panic::catch_unwind(|| match gongkai::excel::workbook_yaml(name, &input, Some(2023)) {
+                        Ok(yaml) => {
+                            gongkai::load::parse_yaml::<gongkai::model::FinalAccounts>(Path::new("决算.yaml"), &yaml)
+                                .map(|_| ())
+                                .map_err(|e| format!("imported YAML does not load: {e}"))
+                        }
+                        Err(_) => Ok(()),
+                    });
                 execs += 1;
                 let problem = match result {
                     Ok(Ok(())) => None,

@@ -107,7 +107,10 @@ pub fn import_workbook(workbook: &Path, opts: &ImportOptions) -> Result<Imported
             .clone()
             .or_else(|| unit_dir.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_default();
-        Some(crate::batch::write_atomically(&unit_file, crate::scaffold::unit_yaml(&name, "湖南-县级-2023").as_bytes())?)
+        Some(crate::batch::write_atomically(
+            &unit_file,
+            crate::scaffold::unit_yaml(&name, "湖南-县级-2023").as_bytes(),
+        )?)
     };
     crate::batch::write_atomically(&file, yaml.as_bytes())?;
     Ok(Imported {
@@ -246,7 +249,12 @@ fn format_decimals(code: &str) -> Option<u32> {
     if !plain.contains(['0', '#']) {
         return None;
     }
-    Some(plain.split_once('.').map(|(_, f)| f.chars().take_while(|c| matches!(c, '0' | '#')).count() as u32).unwrap_or(0))
+    Some(
+        plain
+            .split_once('.')
+            .map(|(_, f)| f.chars().take_while(|c| matches!(c, '0' | '#')).count() as u32)
+            .unwrap_or(0),
+    )
 }
 
 /// Reads every sheet of the workbook in `bytes`.
@@ -315,12 +323,21 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 9] = [Kind::T01, Kind::T02, Kind::T03, Kind::T04, Kind::T05, Kind::T06, Kind::T07, Kind::T08, Kind::T09];
+    const ALL: [Kind; 9] =
+        [Kind::T01, Kind::T02, Kind::T03, Kind::T04, Kind::T05, Kind::T06, Kind::T07, Kind::T08, Kind::T09];
 
     fn label(self) -> &'static str {
-        ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
-            "一般公共预算财政拨款基本支出决算表", "财政拨款“三公”经费支出决算表", "政府性基金预算财政拨款收入支出决算表",
-            "国有资本经营预算财政拨款支出决算表"][self as usize]
+        [
+            "收入支出决算总表",
+            "收入决算表",
+            "支出决算表",
+            "财政拨款收入支出决算总表",
+            "一般公共预算财政拨款支出决算表",
+            "一般公共预算财政拨款基本支出决算表",
+            "财政拨款“三公”经费支出决算表",
+            "政府性基金预算财政拨款收入支出决算表",
+            "国有资本经营预算财政拨款支出决算表",
+        ][self as usize]
     }
 
     /// The prefix of its quantities (公开02.…).
@@ -483,12 +500,7 @@ fn read_tables(book: &str, bytes: &[u8]) -> Result<Tables> {
         let Some(grid) = header(reg) else { continue };
         if !seen.insert(reg.kind) {
             let first = t.found.iter().find(|(k, _)| *k == reg.kind).map(|(_, a)| a.clone()).unwrap_or_default();
-            bail!(
-                "{book} 中有两张{}：{} 与 {}；请删去其中一张",
-                reg.kind.label(),
-                first,
-                reg.at(reg.top, 0)
-            );
+            bail!("{book} 中有两张{}：{} 与 {}；请删去其中一张", reg.kind.label(), first, reg.at(reg.top, 0));
         }
         let unit = title_block(reg, grid.start, &mut t, book)?;
         t.found.push((reg.kind, reg.at(reg.top, 0)));
@@ -589,8 +601,20 @@ struct Grid {
     parts: Vec<Vec<String>>,
 }
 
-const HEADER_WORDS: &[&str] =
-    &["项目", "科目编码", "功能分类科目编码", "经济分类科目编码", "科目名称", "预算数", "决算数", "收入", "支出", "类", "款", "栏次"];
+const HEADER_WORDS: &[&str] = &[
+    "项目",
+    "科目编码",
+    "功能分类科目编码",
+    "经济分类科目编码",
+    "科目名称",
+    "预算数",
+    "决算数",
+    "收入",
+    "支出",
+    "类",
+    "款",
+    "栏次",
+];
 
 /// Finds the header of a table region; `None` when the region has none (a
 /// title in a 目录).
@@ -729,7 +753,9 @@ fn code_columns(k: Kind) -> &'static [(&'static str, &'static [&'static str])] {
             ("对附属单位补助支出", &["附属单位"]),
             ("本年支出合计", &["合计"]),
         ],
-        Kind::T05 => &[("基本支出", &["基本支出"]), ("项目支出", &["项目支出"]), ("小计", &["小计", "合计", "本年支出"])],
+        Kind::T05 => {
+            &[("基本支出", &["基本支出"]), ("项目支出", &["项目支出"]), ("小计", &["小计", "合计", "本年支出"])]
+        }
         Kind::T08 => &[
             ("年初结转和结余", &["年初"]),
             ("年末结转和结余", &["年末"]),
@@ -868,8 +894,7 @@ fn read_code_table(reg: &Region, g: &Grid, ctx: &Ctx, notes: &mut Vec<String>) -
 fn read_summary(reg: &Region, g: &Grid, ctx: &Ctx, t: &mut Tables) -> Result<()> {
     let s = reg.sheet;
     let book = ctx.book;
-    let label_cols: Vec<u32> =
-        (0..g.cols.len() as u32).filter(|c| g.cols[*c as usize].contains("项目")).collect();
+    let label_cols: Vec<u32> = (0..g.cols.len() as u32).filter(|c| g.cols[*c as usize].contains("项目")).collect();
     let (l, r) = match label_cols.as_slice() {
         [a, b, ..] => (*a, *b),
         _ => bail!(
@@ -928,9 +953,18 @@ fn read_summary(reg: &Region, g: &Grid, ctx: &Ctx, t: &mut Tables) -> Result<()>
                     put_balance(t, "use_of_business_fund", v, "用事业基金弥补收支差额")
                 }
                 x if x.contains("国有资本经营") => unsupported(book, &at, x, &v)?,
-                x => match ["一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
-                    .iter()
-                    .find(|k| x == **k || x.trim_end_matches("收入") == k.trim_end_matches("收入"))
+                x => match [
+                    "一般公共预算财政拨款收入",
+                    "政府性基金预算财政拨款收入",
+                    "财政拨款收入",
+                    "上级补助收入",
+                    "事业收入",
+                    "经营收入",
+                    "附属单位上缴收入",
+                    "其他收入",
+                ]
+                .iter()
+                .find(|k| x == **k || x.trim_end_matches("收入") == k.trim_end_matches("收入"))
                 {
                     Some(k) => stated(&format!("公开02.合计.{k}"), v, k, t),
                     None if v.is_none() => {}
@@ -973,7 +1007,8 @@ fn read_summary(reg: &Region, g: &Grid, ctx: &Ctx, t: &mut Tables) -> Result<()>
         for c in &right_cols {
             vals.push(if *c == u32::MAX { None } else { ctx.amount(reg, row, *c, &mut t.notes)? });
         }
-        let ats: Vec<String> = right_cols.iter().map(|c| if *c == u32::MAX { String::new() } else { reg.at(row, *c) }).collect();
+        let ats: Vec<String> =
+            right_cols.iter().map(|c| if *c == u32::MAX { String::new() } else { reg.at(row, *c) }).collect();
         let names: Option<[&str; 3]> = match (reg.kind, label.as_str()) {
             (_, "") => None,
             (Kind::T01, "本年支出合计") => Some(["公开03.合计.本年支出合计", "", ""]),
@@ -1101,13 +1136,22 @@ fn read_econ(reg: &Region, g: &Grid, ctx: &Ctx, t: &mut Tables) -> Result<()> {
                 continue;
             }
             if !code.chars().all(|c| c.is_ascii_digit()) || ![3, 5].contains(&code.len()) {
-                bail!("{} {}：经济分类科目编码“{code}”无效：应为 3 位（类）或 5 位（款）数字", ctx.book, reg.at(r, *code_col));
+                bail!(
+                    "{} {}：经济分类科目编码“{code}”无效：应为 3 位（类）或 5 位（款）数字",
+                    ctx.book,
+                    reg.at(r, *code_col)
+                );
             }
             let v = ctx.amount(reg, r, *amount_col, &mut t.notes)?;
             let name = name_col.map(|c| s.text(r, c)).unwrap_or_default();
             if code.len() == 3 {
                 if v.is_some() {
-                    t.stated.push(StatedIn { name: format!("公开06.{code}"), val: v, at: reg.at(r, *amount_col), what: name });
+                    t.stated.push(StatedIn {
+                        name: format!("公开06.{code}"),
+                        val: v,
+                        at: reg.at(r, *amount_col),
+                        what: name,
+                    });
                 }
             } else if let Some(v) = v {
                 t.econ.push((code, name, v));
@@ -1255,7 +1299,11 @@ fn write_yaml(
     writeln!(out, "# 工作簿印出的类、款、合计行和各表合计写在 declared.stated 下，审核与按各项计算的数比对。")?;
     writeln!(out, "# 工作簿中没有的（原因、年初预算、上年数等）写成“【待填写：…】”，填好之前审核报错（N-TODO）。")?;
     if units.len() > 1 {
-        writeln!(out, "# 各表的金额单位不同（{}），都已精确换算为万元。", units.iter().copied().collect::<Vec<_>>().join("、"))?;
+        writeln!(
+            out,
+            "# 各表的金额单位不同（{}），都已精确换算为万元。",
+            units.iter().copied().collect::<Vec<_>>().join("、")
+        )?;
     }
     writeln!(out, "year: {year}")?;
     writeln!(out, "unit: {}", unit.zh())?;
@@ -1267,7 +1315,13 @@ fn write_yaml(
             line(out, 4, "name", &quote(&row.name), "");
         }
     };
-    let header = |row: &CodeRowIn| format!("{} {}", row.at, if row.name.is_empty() { names.get(&row.code).cloned().unwrap_or_default() } else { row.name.clone() });
+    let header = |row: &CodeRowIn| {
+        format!(
+            "{} {}",
+            row.at,
+            if row.name.is_empty() { names.get(&row.code).cloned().unwrap_or_default() } else { row.name.clone() }
+        )
+    };
     // Parents and 合计 rows of every code table go to stated.
     for k in [Kind::T02, Kind::T03, Kind::T05, Kind::T08, Kind::T09] {
         for row in codes(k) {
@@ -1278,7 +1332,10 @@ fn write_yaml(
                     Kind::T05 => *col == "小计",
                     Kind::T08 => ["本年支出小计", "年末结转和结余"].contains(col),
                     Kind::T09 => *col == "合计",
-                    Kind::T02 => *col == "财政拨款收入" && t.codes.get(&Kind::T08).is_some_and(|r| r.iter().any(|x| x.code == row.code)),
+                    Kind::T02 => {
+                        *col == "财政拨款收入"
+                            && t.codes.get(&Kind::T08).is_some_and(|r| r.iter().any(|x| x.code == row.code))
+                    }
                     _ => false,
                 };
                 if leaf && !derived_leaf_col {
@@ -1287,7 +1344,8 @@ fn write_yaml(
                 if v.is_none() && row.code != "合计" {
                     continue;
                 }
-                let label = if row.code == "合计" { "合计".to_string() } else { format!("{} {}", row.code, row.name) };
+                let label =
+                    if row.code == "合计" { "合计".to_string() } else { format!("{} {}", row.code, row.name) };
                 stated.push(StatedIn {
                     name: format!("{}.{}.{col}", k.prefix(), row.code),
                     val: v.cloned(),
@@ -1323,7 +1381,13 @@ fn write_yaml(
                 // 财政拨款收入 = 一般公共预算 + 政府性基金（公开08表 本年收入）.
                 let general = unit.from_wanyuan(v.unit.to_wanyuan(v.money) - g.unit.to_wanyuan(g.money));
                 if !general.is_zero() {
-                    line(&mut out, 4, "fiscal", &general.as_entered(), &format!("{} 财政拨款收入 − {} 政府性基金本年收入", v.at, g.at));
+                    line(
+                        &mut out,
+                        4,
+                        "fiscal",
+                        &general.as_entered(),
+                        &format!("{} 财政拨款收入 − {} 政府性基金本年收入", v.at, g.at),
+                    );
                 }
                 line(&mut out, 4, "gov_fund", &amount_text(g, unit), &comment_of(g, "政府性基金预算财政拨款收入"));
                 continue;
@@ -1374,7 +1438,11 @@ fn write_yaml(
                     continue;
                 }
                 fiscal |= field.starts_with("fiscal");
-                let what = if field.starts_with("fiscal") { format!("一般公共预算财政拨款{col}") } else { col.to_string() };
+                let what = if field.starts_with("fiscal") {
+                    format!("一般公共预算财政拨款{col}")
+                } else {
+                    col.to_string()
+                };
                 line(&mut out, 4, field, &amount_text(v, unit), &comment_of(v, &what));
             }
         }
@@ -1414,7 +1482,9 @@ fn write_yaml(
                 out += &lines;
             }
         }
-        for (half, col) in [("预算", "合计"), ("预算", "公务用车购置及运行费"), ("决算", "合计"), ("决算", "公务用车购置及运行费")] {
+        for (half, col) in
+            [("预算", "合计"), ("预算", "公务用车购置及运行费"), ("决算", "合计"), ("决算", "公务用车购置及运行费")]
+        {
             if let Some(v) = t.three_public.get(&(half.to_string(), col.to_string())) {
                 stated.push(StatedIn {
                     name: format!("公开07.{half}.{col}"),
@@ -1426,7 +1496,10 @@ fn write_yaml(
         }
         writeln!(out, "  reception_purpose: 【待填写：公务接待的主要内容，如“上级业务往来”（工作簿中没有）】")?;
         writeln!(out, "  # 七（二）的团组数、人次、公务用车保有量工作簿中没有，请按实际填写：")?;
-        writeln!(out, "  # abroad_groups: 0  abroad_persons: 0  reception_groups: 0  reception_persons: 0  cars_in_service: 0")?;
+        writeln!(
+            out,
+            "  # abroad_groups: 0  abroad_persons: 0  reception_groups: 0  reception_persons: 0  cars_in_service: 0"
+        )?;
     }
     // 公开01/04 → balances.
     if !t.balances.is_empty() {
@@ -1443,7 +1516,11 @@ fn write_yaml(
             "gov_fund:                     # 公开08表 政府性基金预算财政拨款",
             &[("年初结转和结余", "opening"), ("本年收入", "income"), ("基本支出", "basic"), ("项目支出", "project")][..],
         ),
-        (Kind::T09, "soe:                          # 公开09表 国有资本经营预算财政拨款", &[("基本支出", "basic"), ("项目支出", "project")][..]),
+        (
+            Kind::T09,
+            "soe:                          # 公开09表 国有资本经营预算财政拨款",
+            &[("基本支出", "basic"), ("项目支出", "project")][..],
+        ),
     ] {
         let rows: Vec<&CodeRowIn> = codes(k).iter().filter(|r| r.code.len() == 7).collect();
         if rows.is_empty() {
@@ -1498,7 +1575,10 @@ fn write_yaml(
     }
     writeln!(out)?;
     writeln!(out, "# ---- 以下是工作簿中没有的，请填写 ----")?;
-    writeln!(out, "org_running_cost_budget: 【待填写：机关运行经费年初预算数（年初未安排写 0；版式方案按上年比较时删去此行）】")?;
+    writeln!(
+        out,
+        "org_running_cost_budget: 【待填写：机关运行经费年初预算数（年初未安排写 0；版式方案按上年比较时删去此行）】"
+    )?;
     if !has_previous {
         writeln!(out, "previous:                     # 上年数（仓库中有上年数据时可删除）")?;
         writeln!(out, "  total: 【待填写：上年收、支总计】")?;

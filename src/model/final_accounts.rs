@@ -89,6 +89,30 @@ pub struct FinalAccounts {
     /// 用户录入的合计数（可选，仅用于审核，与计算值比对）。
     #[serde(default)]
     pub declared: Declared,
+    /// 人员情况（版式方案 part1.staff 为 true 时印在第一部分）。
+    #[serde(default)]
+    pub staff: Option<StaffCounts>,
+    /// 版式方案中 kind: text 的部分的文字，按其 key；每项为若干段。
+    #[serde(default)]
+    pub texts: BTreeMap<String, Vec<String>>,
+}
+
+/// 人员情况（年末人数）。
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffCounts {
+    /// 编制数。
+    #[serde(default)]
+    pub authorized: u32,
+    /// 在职人数。
+    #[serde(default)]
+    pub active: u32,
+    /// 派遣人数。
+    #[serde(default)]
+    pub dispatched: u32,
+    /// 退休人数。
+    #[serde(default)]
+    pub retired: u32,
 }
 
 /// One 项 row of 公开02表 (收入决算表).

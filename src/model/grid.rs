@@ -34,9 +34,9 @@ pub struct TableForm {
     /// 表中按科目列出的行（codes）一行也没有时印在表下的说明；“{unit}”代入单位名称。
     #[serde(default)]
     pub empty_note: Option<String>,
-    /// 金额为 0 的格子怎样印：blank（空白，缺省）、show（按数字格式印 0）或照写的文字（如 "—"、"0.00"）。
+    /// 金额为 0 的格子怎样印：blank（空白）、show（按数字格式印 0）或照写的文字（如 "—"、"0.00"）；缺省取版式方案的 numbers.table_zero。
     #[serde(default)]
-    pub zero: Zero,
+    pub zero: Option<Zero>,
 }
 
 /// A Typst length or track size, checked when read (it is written into
@@ -336,7 +336,7 @@ impl TableForm {
         if n == 0 {
             return Err("columns 为空：至少要有一列".into());
         }
-        check_header(self.header.iter().flatten(), n)?;
+        place_header(self.header.iter().flatten().map(|c| (c.colspan(), c.rowspan())), n)?;
         for (b, block) in self.body.iter().enumerate() {
             let at = |what: String| format!("body 第 {} 块（{what}）", b + 1);
             match block {
@@ -358,16 +358,15 @@ impl TableForm {
                     for col in &c.columns {
                         if !known.contains(&col.as_str()) {
                             let near = super::did_you_mean(col, known.iter().copied());
-                            return Err(at(format!(
-                                "{} 没有“{col}”列{near}（可用：{}）",
-                                c.of,
-                                known.join("、")
-                            )));
+                            return Err(at(format!("{} 没有“{col}”列{near}（可用：{}）", c.of, known.join("、"))));
                         }
                     }
                     let w = if c.code == CodeStyle::Split { 4 } else { 2 } + c.columns.len();
                     if w != n {
-                        return Err(at(format!("codes 印 {w} 列（科目编码、名称和 {} 个金额列），应为 {n} 列", c.columns.len())));
+                        return Err(at(format!(
+                            "codes 印 {w} 列（科目编码、名称和 {} 个金额列），应为 {n} 列",
+                            c.columns.len()
+                        )));
                     }
                     if !(1..=3).contains(&c.depth) {
                         return Err(at(format!("codes 的 depth 为 {}：应为 1（类）、2（款）或 3（项）", c.depth)));
@@ -383,7 +382,10 @@ impl TableForm {
                     let (l, r) = s.widths();
                     let w = s.side_columns(l) + s.side_columns(r);
                     if w != n {
-                        return Err(at(format!("sides 印 {w} 列（左栏 {l} 个金额、右栏 {r} 个金额，各带名称{}），应为 {n} 列", if s.lines == LineNumbers::None { "" } else { "、行次" })));
+                        return Err(at(format!(
+                            "sides 印 {w} 列（左栏 {l} 个金额、右栏 {r} 个金额，各带名称{}），应为 {n} 列",
+                            if s.lines == LineNumbers::None { "" } else { "、行次" }
+                        )));
                     }
                 }
             }
@@ -392,22 +394,27 @@ impl TableForm {
     }
 }
 
-/// Places the header's cells as Typst does — each in the next free slot,
-/// left to right, a row skipped where cells spanning down from above fill
-/// it — and checks that they end on a full row with nothing hanging below.
-fn check_header<'a>(cells: impl Iterator<Item = &'a Cell>, n: usize) -> Result<(), String> {
+/// Where a header's cells land, as Typst places them: each in the next
+/// free slot, left to right, a row skipped where cells spanning down from
+/// above fill it. `spans` are (colspan, rowspan); gives each cell's (row,
+/// column) and the rows used, or which row is left part-filled.
+pub fn place_header(
+    spans: impl Iterator<Item = (usize, usize)>,
+    n: usize,
+) -> Result<(Vec<(usize, usize)>, usize), String> {
     let mut taken: Vec<Vec<bool>> = Vec::new();
     let (mut row, mut col) = (0usize, 0usize);
-    for (i, c) in cells.enumerate() {
-        let span = c.colspan();
+    let mut at = Vec::new();
+    for (i, (span, down)) in spans.enumerate() {
+        let (span, down) = (span.max(1), down.max(1));
         if span > n {
             return Err(format!("表头第 {} 个格子横跨 {span} 列，表只有 {n} 列", i + 1));
         }
         loop {
-            while taken.len() <= row + c.rowspan() {
+            while taken.len() <= row + down {
                 taken.push(vec![false; n]);
             }
-            if col + span <= n && (col..col + span).all(|k| !taken[row][k]) {
+            if col + span <= n && taken[row][col..col + span].iter().all(|t| !t) {
                 break;
             }
             col += 1;
@@ -416,17 +423,19 @@ fn check_header<'a>(cells: impl Iterator<Item = &'a Cell>, n: usize) -> Result<(
                 col = 0;
             }
         }
-        for r in row..row + c.rowspan() {
-            for k in col..col + span {
-                taken[r][k] = true;
-            }
+        for r in taken.iter_mut().skip(row).take(down) {
+            r[col..col + span].iter_mut().for_each(|t| *t = true);
         }
+        at.push((row, col));
         col += span;
     }
     let used = taken.iter().rposition(|r| r.iter().any(|t| *t)).map_or(0, |r| r + 1);
     if let Some(r) = taken[..used].iter().position(|r| r.iter().any(|t| !*t)) {
         let filled = taken[r].iter().filter(|t| **t).count();
-        return Err(format!("表头第 {} 行只填了 {filled} 列，应为 {n} 列（columns 写了 {n} 列；纵跨的格子占下面的行）", r + 1));
+        return Err(format!(
+            "表头第 {} 行只填了 {filled} 列，应为 {n} 列（columns 写了 {n} 列；纵跨的格子占下面的行）",
+            r + 1
+        ));
     }
-    Ok(())
+    Ok((at, used))
 }

@@ -21,7 +21,6 @@ pub use profile::*;
 pub use theme::{FontRole, Theme};
 pub use unit::Unit;
 
-
 use crate::money::Money;
 
 /// “，是否想写“x”？” for the allowed word nearest to `value` (Jaro–Winkler

@@ -285,6 +285,9 @@ pub struct NumberFormat {
     /// 文件印金额的单位：万元（缺省）或 元；数据可以用另一种单位录入，换算是精确的。
     #[serde(default)]
     pub unit: crate::money::Unit,
+    /// 公开表中金额为 0 的格子怎样印（表式没有写 zero 的表）：blank（空白，缺省）、show（按数字格式印 0）或照写的文字（如 "0.00"、"—"）。
+    #[serde(default)]
+    pub table_zero: super::grid::Zero,
     /// 千分位逗号（≥1000 时）。
     #[serde(default)]
     pub thousands_separator: bool,
@@ -329,6 +332,7 @@ impl Default for NumberFormat {
             table_money: MoneyStyle::AsEntered,
             money_decimals: 2,
             unit: crate::money::Unit::Wanyuan,
+            table_zero: super::grid::Zero::Blank,
             thousands_separator: false,
             percent_decimals: 2,
             percent_style: PercentStyle::Fixed,
@@ -375,6 +379,68 @@ impl Default for ZeroWording {
     }
 }
 
+/// One part of the document (第一部分 …), in order.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// overview（概况）、tables（公开表）、explanation（情况说明）、glossary（名词解释）、attachments（附件）或 text（单位自己写的文字）。
+    pub kind: PartKind,
+    /// 标题（“第N部分”之后的文字；“{unit}”代入单位名称，“{year}”代入年度）；缺省按 kind。
+    #[serde(default)]
+    pub title: Option<String>,
+    /// kind: text 时，文字在 决算.yaml 的 texts 中的键。
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// What a part holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    Overview,
+    Tables,
+    Explanation,
+    Glossary,
+    Attachments,
+    Text,
+}
+
+/// 第一部分 的标题与人员情况。
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Part1Spec {
+    /// 一、的标题（缺省“部门职责”）。
+    #[serde(default = "duties_title")]
+    pub duties_title: String,
+    /// 二、的标题（缺省“机构设置及决算单位构成”）。
+    #[serde(default = "organisation_title")]
+    pub organisation_title: String,
+    /// 是否在二、中印人员情况（编制数、在职、派遣、退休；数据为 决算.yaml 的 staff）。
+    #[serde(default)]
+    pub staff: bool,
+}
+
+fn duties_title() -> String {
+    "部门职责".into()
+}
+fn organisation_title() -> String {
+    "机构设置及决算单位构成".into()
+}
+
+impl Default for Part1Spec {
+    fn default() -> Self {
+        Part1Spec { duties_title: duties_title(), organisation_title: organisation_title(), staff: false }
+    }
+}
+
+/// The parts of a 部门决算 when a profile does not list them.
+pub fn default_parts() -> Vec<PartSpec> {
+    [PartKind::Overview, PartKind::Tables, PartKind::Explanation, PartKind::Glossary, PartKind::Attachments]
+        .into_iter()
+        .map(|kind| PartSpec { kind, title: None, key: None })
+        .collect()
+}
+
 /// A layout profile for the 部门决算 of one region and year.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -402,6 +468,12 @@ pub struct Profile {
     /// 标题中是否使用简称（001：“市就业服务中心部门决算”）。
     #[serde(default)]
     pub use_short_name: bool,
+    /// 文件的各部分，按顺序（缺省：概况、公开表、情况说明、名词解释、附件）。
+    #[serde(default = "default_parts")]
+    pub parts: Vec<PartSpec>,
+    /// 第一部分 的标题与人员情况。
+    #[serde(default)]
+    pub part1: Part1Spec,
     /// 第二部分 的标题（“第二部分”之后的文字；“{year}”代入年度）。
     #[serde(default = "part2_title")]
     pub part2_title: String,

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::derive::{Layout, T02_COLUMNS, T03_COLUMNS};
 use crate::ledger::{Ledger, Value};
-use crate::model::{ChartKind, ChartSpec, CHART_KEYS};
+use crate::model::{CHART_KEYS, ChartKind, ChartSpec};
 use crate::money::Money;
 
 /// A chart as the template draws it.
@@ -77,7 +77,8 @@ pub fn chart_view(spec: &ChartSpec, key: &str, n: usize, l: &Ledger, layout: &La
     let items = drawn
         .into_iter()
         .map(|(name, q, share)| {
-            let frac = crate::money::Ratio::of(amount(&q), whole).map(|r| r.fraction(4).to_string()).unwrap_or_default();
+            let frac =
+                crate::money::Ratio::of(amount(&q), whole).map(|r| r.fraction(4).to_string()).unwrap_or_default();
             ChartItem { name, q, share, frac }
         })
         .collect();

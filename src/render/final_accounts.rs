@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::clause;
-use crate::derive::{CodeTable, Layout, Side, zh_number};
+use crate::derive::{Layout, zh_number};
 use crate::ledger::Ledger;
 use crate::model::{FinalAccounts, OrgRunningCostBase, Profile, Unit, YoyWording};
 
@@ -21,10 +21,21 @@ pub struct SectionView {
     pub level: u8,
     /// The chart under its paragraph, when the profile asks for one.
     pub chart: Option<super::charts::ChartView>,
-    /// The profile's own sentences for this section (a Tera snippet), if any.
+    /// The profile's own sentences for this section (a Tera snippet), if
+    /// any: rendered by the renderer, printed by `section_text(i=…)`.
     pub pattern: Option<String>,
-    /// Those sentences rendered (filled in by the renderer).
-    pub text: Option<String>,
+}
+
+/// One part of the document, numbered by position.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartView {
+    /// overview, tables, explanation, glossary, attachments or text.
+    pub kind: crate::model::PartKind,
+    /// “第一部分”.
+    pub number: String,
+    pub title: String,
+    /// A text part's paragraphs.
+    pub paragraphs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,14 +47,6 @@ pub struct TableView {
     pub title: String,
     /// Its grid, laid out from the profile's form.
     pub grid: super::grid::GridView,
-}
-
-/// One side of a row of 公开01/04: label, 行次 and cell names ("" blank).
-#[derive(Debug, Clone, Serialize)]
-pub struct SideView {
-    pub label: String,
-    pub line: u32,
-    pub cells: Vec<String>,
 }
 
 /// Everything the 部门决算 template sees. Names are stable for template
@@ -64,19 +67,21 @@ pub struct FinalAccountsView {
     /// “万元” or “元”: the unit the document prints amounts in.
     pub money_unit: String,
     pub tables: Vec<TableView>,
+    /// The parts, in order.
+    pub parts: Vec<PartView>,
+    /// 第一部分's headings and whether it prints 人员情况.
+    pub part1: Part1View,
     /// 第二部分 的标题。
     pub part2_title: String,
-    pub t01: Vec<(SideView, SideView)>,
-    pub t02: CodeTable,
-    pub t03: CodeTable,
-    pub t04: Vec<(SideView, SideView)>,
-    pub t05: CodeTable,
-    /// Physical rows: three (code, name, quantity) triples each.
-    pub t06: Vec<Vec<(String, String, String)>>,
-    pub t08: CodeTable,
-    pub t09: CodeTable,
     pub part3: Vec<SectionView>,
     pub n: Narrative,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Part1View {
+    pub duties_title: String,
+    pub organisation_title: String,
+    pub staff: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -187,7 +192,6 @@ fn number_sections(
             level: depth,
             chart: s.chart.as_ref().map(|c| chart(c, s.key.as_str())),
             pattern: s.text.clone(),
-            text: None,
         });
         number_sections(&s.children, depth + 1, year, chart, out);
     }
@@ -200,12 +204,33 @@ impl FinalAccountsView {
     }
 }
 
-fn side_view(s: &Side) -> SideView {
-    SideView {
-        label: s.label.clone(),
-        line: s.line,
-        cells: s.cells.iter().map(|c| c.clone().unwrap_or_default()).collect(),
-    }
+/// The parts with their numbers and titles (a profile's own, or by kind).
+fn parts_view(profile: &Profile, fa: &FinalAccounts, unit: &Unit) -> Vec<PartView> {
+    use crate::model::PartKind::*;
+    let title_name = if profile.use_short_name { unit.short().to_string() } else { unit.name.clone() };
+    profile
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let default = match p.kind {
+                Overview if profile.cover => "{unit}概况".to_string(),
+                Overview => "{unit}部门概况".to_string(),
+                Tables => profile.part2_title.clone(),
+                Explanation => "{year}年度部门决算情况说明".to_string(),
+                Glossary => "名词解释".to_string(),
+                Attachments => "附件".to_string(),
+                Text => String::new(),
+            };
+            let title = p.title.clone().unwrap_or(default);
+            PartView {
+                kind: p.kind,
+                number: format!("第{}部分", zh_number(i + 1)),
+                title: title.replace("{unit}", &title_name).replace("{year}", &fa.year.to_string()),
+                paragraphs: p.key.as_ref().and_then(|k| fa.texts.get(k)).cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 fn is_zero(l: &Ledger, name: &str) -> bool {
@@ -327,18 +352,6 @@ pub fn final_accounts_view(
         events: gathering("节庆论坛", &fa.general_spending.events),
         other_vehicles_note: fa.assets.other_vehicles_note.clone().unwrap_or_else(|| "无".into()),
     };
-    let t06 = (0..layout.t06.first().map(Vec::len).unwrap_or(0))
-        .map(|i| {
-            layout
-                .t06
-                .iter()
-                .map(|g| match &g[i] {
-                    Some(c) => (c.code.clone(), c.name.clone(), c.quantity.clone()),
-                    None => (String::new(), String::new(), String::new()),
-                })
-                .collect()
-        })
-        .collect();
     FinalAccountsView {
         meta: super::DocMeta::default(),
         attachments: Vec::new(),
@@ -391,20 +404,19 @@ pub fn final_accounts_view(
                 label: t.label.clone(),
                 title: t.title.clone(),
                 grid: match profile.table_forms.get(t.id.as_str()) {
-                    Some(form) => super::grid::grid_view(form, layout, l, &unit.name),
+                    Some(form) => super::grid::grid_view(form, layout, l, &unit.name, &profile.numbers.table_zero),
                     None => super::grid::GridView::missing(),
                 },
             })
             .collect(),
         part2_title: profile.part2_title.replace("{year}", &y.to_string()),
-        t01: layout.t01.iter().map(|(a, b)| (side_view(a), side_view(b))).collect(),
-        t02: layout.t02.clone(),
-        t03: layout.t03.clone(),
-        t04: layout.t04.iter().map(|(a, b)| (side_view(a), side_view(b))).collect(),
-        t05: layout.t05.clone(),
-        t06,
-        t08: layout.t08.clone(),
-        t09: layout.t09.clone(),
+        parts: parts_view(profile, fa, unit),
+        part1: Part1View {
+            duties_title: profile.part1.duties_title.clone(),
+            organisation_title: profile.part1.organisation_title.clone(),
+            // Without staff data (an N-TEXT error, reported) a draft prints none.
+            staff: profile.part1.staff && fa.staff.is_some(),
+        },
         part3: {
             let mut v = Vec::new();
             let mut charts = 0;

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::derive::{Layout, zh_number};
 use crate::ledger::Ledger;
-use crate::model::grid::{Block, Cell, CodeStyle, CodesBlock, LineNumbers, SideItem, SidesBlock, TableForm, TotalAt, Zero};
+use crate::model::grid::{
+    Block, Cell, CodeStyle, CodesBlock, LineNumbers, SideItem, SidesBlock, TableForm, TotalAt, Zero,
+};
 
 /// One cell as the template prints it.
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +56,8 @@ pub struct GridView {
     pub size: Option<String>,
     pub row_inset: Option<String>,
     pub header: Vec<GridCell>,
-    pub body: Vec<GridCell>,
+    /// The body's rows (a form's checks make each fill the columns).
+    pub body: Vec<Vec<GridCell>>,
     pub note: Option<String>,
     /// Printed under the table (its code rows are all absent).
     pub after: Option<String>,
@@ -77,34 +80,55 @@ impl GridView {
 }
 
 /// Lays out `form` with the unit-year's rows and quantities.
-pub fn grid_view(form: &TableForm, layout: &Layout, l: &Ledger, unit_name: &str) -> GridView {
+/// A zero prints as the form says, else as the profile's `table_zero` says.
+pub fn grid_view(form: &TableForm, layout: &Layout, l: &Ledger, unit_name: &str, table_zero: &Zero) -> GridView {
     let n = form.columns.len();
-    let header = form.header.iter().flatten().map(|c| cell(c, &form.zero)).collect();
+    let zero = form.zero.as_ref().unwrap_or(table_zero);
+    let header = form.header.iter().flatten().map(|c| cell(c, zero)).collect();
     let mut body = Vec::new();
     let mut code_blocks = 0;
     let mut code_rows = 0;
     for block in &form.body {
         match block {
-            Block::Row(cells) => body.extend(cells.iter().map(|c| cell(c, &form.zero))),
+            Block::Row(cells) => body.extend(cells.iter().map(|c| cell(c, zero))),
             Block::Padding(k) => body.extend((0..*k as usize * n).map(|_| GridCell::text("pad", ""))),
             Block::Codes(c) => {
                 code_blocks += 1;
-                code_rows += codes(c, layout, &form.zero, &mut body);
+                code_rows += codes(c, layout, zero, &mut body);
             }
-            Block::Economic(e) => economic(layout, &e.totals, &form.zero, &mut body),
-            Block::Sides(s) => sides(s, layout, l, &form.zero, &mut body),
+            Block::Economic(e) => economic(layout, &e.totals, zero, &mut body),
+            Block::Sides(s) => sides(s, layout, l, zero, &mut body),
         }
     }
-    let after = form.empty_note.as_ref().filter(|_| code_blocks > 0 && code_rows == 0).map(|t| t.replace("{unit}", unit_name));
+    let after =
+        form.empty_note.as_ref().filter(|_| code_blocks > 0 && code_rows == 0).map(|t| t.replace("{unit}", unit_name));
     GridView {
         columns: form.columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", "),
+        body: rows(body, n),
         size: form.size.as_ref().map(|s| s.0.clone()),
         row_inset: form.row_inset.as_ref().map(|s| s.0.clone()),
         header,
-        body,
         note: form.note.clone(),
         after,
     }
+}
+
+/// The body's cells in rows of `n` columns.
+fn rows(cells: Vec<GridCell>, n: usize) -> Vec<Vec<GridCell>> {
+    let mut out = Vec::new();
+    let (mut row, mut filled) = (Vec::new(), 0);
+    for c in cells {
+        filled += c.colspan.max(1) as usize;
+        row.push(c);
+        if filled >= n {
+            out.push(std::mem::take(&mut row));
+            filled = 0;
+        }
+    }
+    if !row.is_empty() {
+        out.push(row);
+    }
+    out
 }
 
 fn cell(c: &Cell, zero: &Zero) -> GridCell {
@@ -199,12 +223,11 @@ fn expand<'a>(items: &'a [SideItem], layout: &Layout, l: &Ledger) -> Vec<(String
         }
         for (i, (code, name)) in layout.classes.iter().enumerate() {
             // A 类 without a row in the table it draws from has no quantity: a blank cell.
-            let cells = it
-                .q
-                .iter()
-                .map(|p| p.replace("{code}", code))
-                .map(|q| if l.id(&q).is_some() { q } else { String::new() })
-                .collect();
+            let cells =
+                it.q.iter()
+                    .map(|p| p.replace("{code}", code))
+                    .map(|q| if l.id(&q).is_some() { q } else { String::new() })
+                    .collect();
             out.push((format!("{}、{name}", zh_number(i + 1)), cells, it.zero.as_ref()));
         }
     }
@@ -229,7 +252,13 @@ fn sides(s: &SidesBlock, layout: &Layout, l: &Ledger, zero: &Zero, out: &mut Vec
             out.push(GridCell::num(item.1.get(k).cloned().unwrap_or_default(), z));
         }
     };
-    let tail: Vec<_> = s.tail.iter().map(|(a, b)| ((a.label.clone(), a.q.clone(), a.zero.as_ref()), (b.label.clone(), b.q.clone(), b.zero.as_ref()))).collect();
+    let tail: Vec<_> = s
+        .tail
+        .iter()
+        .map(|(a, b)| {
+            ((a.label.clone(), a.q.clone(), a.zero.as_ref()), (b.label.clone(), b.q.clone(), b.zero.as_ref()))
+        })
+        .collect();
     for row in 0..total {
         let (a, b) = if row < body {
             (left.get(row).unwrap_or(&blank), right.get(row).unwrap_or(&blank))
@@ -249,10 +278,9 @@ mod tests {
 
     #[test]
     fn a_header_that_does_not_fill_its_columns_is_refused() {
-        let form: TableForm = serde_saphyr::from_str(
-            "columns: [1fr, 1fr, 1fr]\nheader:\n  - [{hd: 甲, colspan: 2}, 乙, 丙]\nbody: []\n",
-        )
-        .unwrap();
+        let form: TableForm =
+            serde_saphyr::from_str("columns: [1fr, 1fr, 1fr]\nheader:\n  - [{hd: 甲, colspan: 2}, 乙, 丙]\nbody: []\n")
+                .unwrap();
         let e = form.check(&crate::derive::columns_of).unwrap_err();
         assert!(e.contains("表头第 2 行只填了 1 列，应为 3 列"), "{e}");
     }

@@ -27,7 +27,8 @@ use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tera::{Tera, Value};
 
-pub use final_accounts::{FinalAccountsView, SideView, final_accounts_view};
+pub use final_accounts::{FinalAccountsView, final_accounts_view};
+pub use grid::{GridCell, GridView};
 pub use performance::{ReportView, report_view};
 
 use crate::ledger::{Ledger, Value as Q};
@@ -272,6 +273,10 @@ impl Figures {
         })
     }
 
+    /// Names asked for that the ledger does not have, kept for the end of the document.
+    fn extend_missing(&self, names: Vec<String>) {
+        self.missing.lock().unwrap_or_else(|e| e.into_inner()).extend(names);
+    }
     /// The figures printed so far, in order, and the names asked for that
     /// the ledger does not have.
     pub fn finish(&self) -> (Vec<Printed>, Vec<String>) {
@@ -350,6 +355,30 @@ impl tera::Function for CmpFn {
     }
 }
 
+/// `section_text(i=…)`: the profile's sentences of 第三部分 section `i`,
+/// rendered beforehand; the figures they print are logged here, in the
+/// document's reading order.
+struct SectionTextFn {
+    snippets: Vec<Option<(String, Vec<Printed>)>>,
+    figures: Arc<Figures>,
+}
+
+impl tera::Function for SectionTextFn {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let i = args.get("i").and_then(Value::as_u64).unwrap_or(u64::MAX) as usize;
+        match self.snippets.get(i).and_then(Option::as_ref) {
+            Some((text, printed)) => {
+                self.figures.log.lock().unwrap_or_else(|e| e.into_inner()).extend(printed.iter().cloned());
+                Ok(Value::String(text.clone()))
+            }
+            None => Ok(Value::String(String::new())),
+        }
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 /// A rendered document: its Typst source and the figures it printed.
 pub struct Rendered {
     pub source: String,
@@ -417,9 +446,10 @@ impl Renderer {
         }
         let mut tera = self.tera.clone();
         with_figures(&mut tera, &figures);
-        let mut part3 = view.part3.clone();
         let ctx = tera::Context::from_serialize(view).map_err(|e| anyhow!("模板数据错误：{}", chain(&e)))?;
-        for (i, s) in part3.iter_mut().enumerate() {
+        let mut snippets = Vec::new();
+        for (i, s) in view.part3.iter().enumerate() {
+            snippets.push(None);
             let Some(pattern) = &s.pattern else { continue };
             let name = format!("版式方案/第三部分/{i}.tera");
             let text = format!("{{% import \"macros.tera\" as m %}}{pattern}");
@@ -428,10 +458,12 @@ impl Renderer {
             let out = tera
                 .render(&name, &ctx)
                 .map_err(|e| anyhow!("版式方案第三部分“{}”的句子（text）无法生成：{}", s.key, chain(&e)))?;
-            s.text = Some(out.trim().to_string());
+            // The snippet's figures join the document's log where the document prints it.
+            let (printed, missing) = figures.finish();
+            figures.extend_missing(missing);
+            snippets[i] = Some((out.trim().to_string(), printed));
         }
-        let mut ctx = ctx;
-        ctx.insert("part3", &part3);
+        tera.register_function("section_text", SectionTextFn { snippets, figures: figures.clone() });
         self.finish("部门决算.typ.tera", &tera, &ctx, figures)
     }
 }
