@@ -771,10 +771,10 @@ impl Deriver<'_> {
         }
         if let Some(s) = &self.fa.staff {
             for (name, n) in [
-                ("人员.编制数", s.authorized),
-                ("人员.在职", s.active),
-                ("人员.派遣", s.dispatched),
-                ("人员.退休", s.retired),
+                ("人员情况.编制数", s.authorized),
+                ("人员情况.在职", s.active),
+                ("人员情况.派遣", s.dispatched),
+                ("人员情况.退休", s.retired),
             ] {
                 self.l.count(name, n as u64, f, Loc::default());
             }

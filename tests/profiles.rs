@@ -197,3 +197,18 @@ fn a_form_that_does_not_fill_its_grid_is_an_error_naming_the_table() {
         d.message
     );
 }
+
+/// README's list of the 部门决算 quantities (for profile writers) is the
+/// catalogue's: every 公开 pattern `check --list-quantities` gives is in it.
+#[test]
+fn readme_lists_every_table_quantity() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", "--list-quantities"])
+        .output()
+        .unwrap();
+    let list = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for pattern in list.lines().filter(|l| l.starts_with("公开") || l.starts_with("人员情况")) {
+        assert!(readme.contains(pattern), "README 自己写版式方案 lacks {pattern}");
+    }
+}
