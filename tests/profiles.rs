@@ -212,3 +212,30 @@ fn readme_lists_every_table_quantity() {
         assert!(readme.contains(pattern), "README 自己写版式方案 lacks {pattern}");
     }
 }
+
+/// A misspelt quantity in a form is found by `check`, before anything is
+/// built, with the nearest name — a fixed cell and a per-类 pattern alike.
+#[test]
+fn a_misspelt_quantity_in_a_form_is_an_error_with_the_nearest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(&repo().join("data/蓝山县就业服务中心"), &data.join("我的单位"));
+    let unit = std::fs::read_to_string(data.join("我的单位/单位.yaml")).unwrap();
+    std::fs::write(data.join("我的单位/单位.yaml"), unit.replace("profile: 湖南-县级-2023", "profile: 我的方案"))
+        .unwrap();
+    let yunnan = std::fs::read_to_string(repo().join("data/profiles/云南-县级.yaml")).unwrap();
+    let mine = yunnan
+        .replace("name: 云南-县级", "name: 我的方案")
+        .replace("q: [公开02.合计.事业收入]", "q: [公开02.合计.事业收人]")
+        .replace("\"公开03.{code}.本年支出合计\"", "\"公开03.{code}.本年支出合记\"");
+    std::fs::create_dir_all(data.join("profiles")).unwrap();
+    std::fs::write(data.join("profiles/我的方案.yaml"), mine).unwrap();
+    let outcomes = check(&[data.join("我的单位")]);
+    let msgs: Vec<&str> =
+        outcomes[0].diagnostics.iter().filter(|d| d.rule == "L-FORM").map(|d| d.message.as_str()).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("“公开02.合计.事业收人”，数字账中没有这个量，是否想写“公开02.合计.事业收入”？")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.contains("“公开03.{code}.本年支出合记”，数字账中没有这个量")), "{msgs:?}");
+}

@@ -272,6 +272,49 @@ fn sides(s: &SidesBlock, layout: &Layout, l: &Ledger, zero: &Zero, out: &mut Vec
     }
 }
 
+/// The quantity names a form prints that this unit-year's ledger cannot
+/// give, each with the nearest name: a fixed name that is not in the ledger,
+/// or a `{code}` pattern that no 类 of any table matches. `check` reports
+/// them, so a misspelt cell is found before anything is built.
+pub fn unknown_names(form: &TableForm, l: &Ledger) -> Vec<(String, Option<String>)> {
+    let mut names: Vec<&str> = Vec::new();
+    let cells = form.header.iter().flatten().chain(form.body.iter().flat_map(|b| match b {
+        Block::Row(cells) => cells.as_slice(),
+        _ => &[],
+    }));
+    for c in cells {
+        if let Cell::Spec(s) = c {
+            names.extend(s.q.as_deref());
+        }
+    }
+    let mut patterns: Vec<&str> = Vec::new();
+    for b in &form.body {
+        if let Block::Sides(s) = b {
+            let items = s.left.iter().chain(&s.right).chain(s.tail.iter().flat_map(|(a, b)| [a, b]));
+            for it in items {
+                let qs = it.q.iter().map(String::as_str).filter(|q| !q.is_empty());
+                if it.classes { patterns.extend(qs) } else { names.extend(qs) }
+            }
+        }
+    }
+    let all = || l.entries().iter().map(|e| e.name.as_str());
+    let mut out = Vec::new();
+    for n in names {
+        if l.id(n).is_none() {
+            out.push((n.to_string(), crate::ledger::suggest(n, all()).map(str::to_string)));
+        }
+    }
+    for p in patterns {
+        let (head, tail) = p.split_once("{code}").unwrap_or((p, ""));
+        let matches = all().any(|e| e.len() > head.len() + tail.len() && e.starts_with(head) && e.ends_with(tail));
+        if !matches {
+            let near = crate::ledger::suggest(&p.replace("{code}", "合计"), all()).map(|s| s.replace("合计", "{code}"));
+            out.push((p.to_string(), near));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

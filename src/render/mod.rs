@@ -28,7 +28,7 @@ use serde::Serialize;
 use tera::{Tera, Value};
 
 pub use final_accounts::{FinalAccountsView, final_accounts_view};
-pub use grid::{GridCell, GridView};
+pub use grid::{GridCell, GridView, unknown_names};
 pub use performance::{ReportView, report_view};
 
 use crate::ledger::{Ledger, Value as Q};
