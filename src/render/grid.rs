@@ -274,7 +274,8 @@ fn sides(s: &SidesBlock, layout: &Layout, l: &Ledger, zero: &Zero, out: &mut Vec
 
 /// The quantity names a form prints that this unit-year's ledger cannot
 /// give, each with the nearest name: a fixed name that is not in the ledger,
-/// or a `{code}` pattern that no 类 of any table matches. `check` reports
+/// or a `{code}` pattern that names no kind of quantity (checked against
+/// this ledger and the catalogue of quantities). `check` reports
 /// them, so a misspelt cell is found before anything is built.
 pub fn unknown_names(form: &TableForm, l: &Ledger) -> Vec<(String, Option<String>)> {
     let mut names: Vec<&str> = Vec::new();
@@ -307,7 +308,9 @@ pub fn unknown_names(form: &TableForm, l: &Ledger) -> Vec<(String, Option<String
     for p in patterns {
         let (head, tail) = p.split_once("{code}").unwrap_or((p, ""));
         let matches = all().any(|e| e.len() > head.len() + tail.len() && e.starts_with(head) && e.ends_with(tail));
-        if !matches {
+        // No 类 with data yet (a new unit): the pattern must still name a kind of quantity.
+        let known = crate::quantities::describe(&p.replace("{code}", "201")).is_some();
+        if !matches && !known {
             let near = crate::ledger::suggest(&p.replace("{code}", "合计"), all()).map(|s| s.replace("合计", "{code}"));
             out.push((p.to_string(), near));
         }
