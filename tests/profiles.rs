@@ -21,6 +21,24 @@ fn sample(unit: &str) -> (PathBuf, String, String) {
     (pdf.clone(), lines(&pdf), squash(&pdf_text(&pdf)))
 }
 
+/// 蓝山's data (without its 绩效自评) as “我的单位” in a data folder of its
+/// own, using profile “我的方案”, which the test writes.
+fn my_unit() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(&repo().join("data/蓝山县就业服务中心"), &data.join("我的单位"));
+    std::fs::remove_file(data.join("我的单位/2023/绩效自评.yaml")).unwrap();
+    let unit = std::fs::read_to_string(data.join("我的单位/单位.yaml")).unwrap();
+    std::fs::write(data.join("我的单位/单位.yaml"), unit.replace("profile: 湖南-县级-2023", "profile: 我的方案"))
+        .unwrap();
+    (dir, data)
+}
+
+fn write_profile(data: &Path, text: &str) {
+    std::fs::create_dir_all(data.join("profiles")).unwrap();
+    std::fs::write(data.join("profiles/我的方案.yaml"), text).unwrap();
+}
+
 fn lines(pdf: &Path) -> String {
     pdf_text_layout(pdf).lines().map(squash).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
@@ -130,13 +148,7 @@ fn the_central_form_splits_codes_into_class_section_and_item() {
 /// 公开01表 loses its 用事业基金 row, and zeros print “—”.
 #[test]
 fn a_user_written_profile_changes_a_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_dir(&repo().join("data/蓝山县就业服务中心"), &data.join("我的单位"));
-    std::fs::remove_file(data.join("我的单位/2023/绩效自评.yaml")).unwrap();
-    let unit = std::fs::read_to_string(data.join("我的单位/单位.yaml")).unwrap();
-    std::fs::write(data.join("我的单位/单位.yaml"), unit.replace("profile: 湖南-县级-2023", "profile: 我的方案"))
-        .unwrap();
+    let (dir, data) = my_unit();
     let hunan = std::fs::read_to_string(repo().join("data/profiles/湖南-县级-2023.yaml")).unwrap();
     let mine = hunan
         .replace("name: 湖南-县级-2023", "name: 我的方案")
@@ -156,8 +168,7 @@ fn a_user_written_profile_changes_a_table() {
 "#,
         )
         .replace("  - {id: T01, label: 公开01表, title: 部门收支决算总表}\n", "");
-    std::fs::create_dir_all(data.join("profiles")).unwrap();
-    std::fs::write(data.join("profiles/我的方案.yaml"), mine).unwrap();
+    write_profile(&data, &mine);
     let out = dir.path().join("out");
     let outcomes = build(&[data.join("我的单位")], &out);
     let o = &outcomes[0];
@@ -176,19 +187,13 @@ fn a_user_written_profile_changes_a_table() {
 /// A form that does not fill its columns is refused when the profile is read.
 #[test]
 fn a_form_that_does_not_fill_its_grid_is_an_error_naming_the_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_dir(&repo().join("data/蓝山县就业服务中心"), &data.join("我的单位"));
-    let unit = std::fs::read_to_string(data.join("我的单位/单位.yaml")).unwrap();
-    std::fs::write(data.join("我的单位/单位.yaml"), unit.replace("profile: 湖南-县级-2023", "profile: 我的方案"))
-        .unwrap();
+    let (_dir, data) = my_unit();
     let hunan = std::fs::read_to_string(repo().join("data/profiles/湖南-县级-2023.yaml")).unwrap();
     let mine = hunan.replace("name: 湖南-县级-2023", "name: 我的方案").replace(
         "  - {id: T07, label: 公开07表, title: 财政拨款“三公”经费支出决算表}\n",
         "  - id: T07\n    label: 公开07表\n    title: 三公\n    form:\n      columns: [1fr, 1fr]\n      header: [[预算, 决算]]\n      body:\n        - row: [{q: 公开07.预算.合计}]\n",
     );
-    std::fs::create_dir_all(data.join("profiles")).unwrap();
-    std::fs::write(data.join("profiles/我的方案.yaml"), mine).unwrap();
+    write_profile(&data, &mine);
     let outcomes = check(&[data.join("我的单位")]);
     let d = outcomes[0].diagnostics.iter().find(|d| d.rule == "L-FORM").expect("an L-FORM error");
     assert!(
@@ -217,19 +222,13 @@ fn readme_lists_every_table_quantity() {
 /// built, with the nearest name — a fixed cell and a per-类 pattern alike.
 #[test]
 fn a_misspelt_quantity_in_a_form_is_an_error_with_the_nearest_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_dir(&repo().join("data/蓝山县就业服务中心"), &data.join("我的单位"));
-    let unit = std::fs::read_to_string(data.join("我的单位/单位.yaml")).unwrap();
-    std::fs::write(data.join("我的单位/单位.yaml"), unit.replace("profile: 湖南-县级-2023", "profile: 我的方案"))
-        .unwrap();
+    let (_dir, data) = my_unit();
     let yunnan = std::fs::read_to_string(repo().join("data/profiles/云南-县级.yaml")).unwrap();
     let mine = yunnan
         .replace("name: 云南-县级", "name: 我的方案")
         .replace("q: [公开02.合计.事业收入]", "q: [公开02.合计.事业收人]")
         .replace("\"公开03.{code}.本年支出合计\"", "\"公开03.{code}.本年支出合记\"");
-    std::fs::create_dir_all(data.join("profiles")).unwrap();
-    std::fs::write(data.join("profiles/我的方案.yaml"), mine).unwrap();
+    write_profile(&data, &mine);
     let outcomes = check(&[data.join("我的单位")]);
     let msgs: Vec<&str> =
         outcomes[0].diagnostics.iter().filter(|d| d.rule == "L-FORM").map(|d| d.message.as_str()).collect();
