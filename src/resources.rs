@@ -64,7 +64,7 @@ pub fn profile(root: &Path, name: &str) -> Result<Profile, LoadError> {
             let message = format!("表 {id}（{}）的表式有误：{e}", t.label);
             return Err(LoadError { file: origin, at: Loc::default(), rule: "L-FORM", message, also: Vec::new() });
         }
-        p.table_forms.insert(id.to_string(), form);
+        p.table_forms.insert(id.to_string(), (form, origin));
     }
     Ok(p)
 }
@@ -103,16 +103,9 @@ fn check_parts(p: &Profile) -> Result<(), String> {
 
 /// The forms file `name`: the data root's `profiles/forms/<name>.yaml`, else the built-in one.
 fn forms_file(root: &Path, name: &str, profile: &Path) -> Result<(Forms, PathBuf), LoadError> {
-    let path = root.join("profiles").join("forms").join(format!("{name}.yaml"));
-    if path.is_file() {
-        return Ok((read_yaml(&path)?, path));
-    }
-    match BUILTIN_FORMS.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => {
-            let origin = PathBuf::from(format!("（内置）profiles/forms/{name}.yaml"));
-            Ok((parse_yaml(&origin, text)?, origin))
-        }
-        None => Err(LoadError {
+    let dir = root.join("profiles").join("forms");
+    shared_file(&dir, "profiles/forms", name, BUILTIN_FORMS).unwrap_or_else(|path| {
+        Err(LoadError {
             file: profile.to_path_buf(),
             at: Loc::default(),
             rule: "L-FORM",
@@ -122,22 +115,14 @@ fn forms_file(root: &Path, name: &str, profile: &Path) -> Result<(Forms, PathBuf
                 BUILTIN_FORMS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join("、")
             ),
             also: Vec::new(),
-        }),
-    }
+        })
+    })
 }
 
 /// The profile file `name` as written, and where it came from.
 fn profile_file(root: &Path, name: &str) -> Result<(Profile, PathBuf), LoadError> {
-    let path = root.join("profiles").join(format!("{name}.yaml"));
-    if path.is_file() {
-        return Ok((read_yaml(&path)?, path));
-    }
-    match BUILTIN_PROFILES.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => {
-            let origin = PathBuf::from(format!("（内置）profiles/{name}.yaml"));
-            Ok((parse_yaml(&origin, text)?, origin))
-        }
-        None => Err(LoadError {
+    shared_file(&root.join("profiles"), "profiles", name, BUILTIN_PROFILES).unwrap_or_else(|path| {
+        Err(LoadError {
             file: path,
             at: Loc::default(),
             rule: "L-PROFILE",
@@ -146,8 +131,26 @@ fn profile_file(root: &Path, name: &str) -> Result<(Profile, PathBuf), LoadError
                 builtin_profiles().collect::<Vec<_>>().join("、")
             ),
             also: Vec::new(),
-        }),
+        })
+    })
+}
+
+/// `<dir>/<name>.yaml` if the data root has it, else the built-in copy
+/// (named “（内置）<shown>/<name>.yaml” in messages), parsed, with where
+/// it came from; `Err(path)` when neither exists.
+fn shared_file<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    shown: &str,
+    name: &str,
+    builtin: &[(&str, &str)],
+) -> Result<Result<(T, PathBuf), LoadError>, PathBuf> {
+    let path = dir.join(format!("{name}.yaml"));
+    if path.is_file() {
+        return Ok(read_yaml(&path).map(|v| (v, path)));
     }
+    let (_, text) = builtin.iter().find(|(n, _)| *n == name).ok_or(path)?;
+    let origin = PathBuf::from(format!("（内置）{shown}/{name}.yaml"));
+    Ok(parse_yaml(&origin, text).map(|v| (v, origin)))
 }
 
 /// The catalogue for `year`: the data root's own files for that year (or

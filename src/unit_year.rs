@@ -91,7 +91,7 @@ pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic
             let layout = derive(&mut l, fa, fa_id, prof, cat, previous);
             diagnostics.extend(crate::check::check_final_accounts(&mut l, &fa_file, fa, &layout, cat));
             diagnostics.extend(crate::check::check_profile_data(&fa_file, fa, prof));
-            diagnostics.extend(form_names(&uy.root, prof, &l));
+            diagnostics.extend(form_names(prof, &l));
             Some(layout)
         }
         None => None,
@@ -146,19 +146,17 @@ fn previous_ledger(uy: &UnitYear, shared: &Shared, out: &mut Vec<Diagnostic>) ->
 }
 
 /// A load error and the others found with it, as diagnostics.
-/// L-FORM: every quantity the profile's table forms print is one the ledger has.
-fn form_names(root: &std::path::Path, prof: &crate::model::Profile, l: &Ledger) -> Vec<Diagnostic> {
-    let own = root.join("profiles").join(format!("{}.yaml", prof.name));
-    let file =
-        if own.is_file() { own } else { std::path::PathBuf::from(format!("（内置）profiles/{}.yaml", prof.name)) };
+/// L-FORM: every quantity the profile's table forms print is one the
+/// ledger has, reported against the file the form is written in.
+fn form_names(prof: &crate::model::Profile, l: &Ledger) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (id, form) in &prof.table_forms {
+    for (id, (form, file)) in &prof.table_forms {
         for (name, near) in crate::render::unknown_names(form, l) {
             let near = near.map(|n| format!("，是否想写“{n}”？")).unwrap_or_default();
             let message = format!(
                 "表 {id} 的表式印“{name}”，数字账中没有这个量{near}（可用的量见 gongkai check --list-quantities）"
             );
-            out.push(Diagnostic::new("L-FORM", Severity::Error, &file, crate::model::Loc::default(), message));
+            out.push(Diagnostic::new("L-FORM", Severity::Error, file, crate::model::Loc::default(), message));
         }
     }
     out

@@ -237,4 +237,14 @@ fn a_misspelt_quantity_in_a_form_is_an_error_with_the_nearest_name() {
         "{msgs:?}"
     );
     assert!(msgs.iter().any(|m| m.contains("“公开03.{code}.本年支出合记”，数字账中没有这个量")), "{msgs:?}");
+    // Reported against the file the form is written in: the user's profile (T01's form is inline).
+    assert!(
+        outcomes[0]
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "L-FORM")
+            .all(|d| d.file.ends_with("profiles/我的方案.yaml")),
+        "{:#?}",
+        outcomes[0].diagnostics
+    );
 }

@@ -482,10 +482,10 @@ pub struct Profile {
     /// 表式文件 profiles/forms/<名称>.yaml（缺省为内置的“湖南”）：表中没有写 form 的，取其中同编号的表式。
     #[serde(default = "hunan")]
     pub forms: String,
-    /// 每张表实际使用的表式，按表编号（读方案时由 form 与 forms 得出）。
+    /// 每张表实际使用的表式及其所在的文件，按表编号（读方案时由 form 与 forms 得出）。
     #[serde(skip)]
     #[schemars(skip)]
-    pub table_forms: std::collections::BTreeMap<String, super::grid::TableForm>,
+    pub table_forms: std::collections::BTreeMap<String, (super::grid::TableForm, std::path::PathBuf)>,
     /// 公开01表、公开04表 始终列出的支出功能分类类级科目（其余按数据列出）。
     #[serde(default)]
     pub fixed_expense_classes: Vec<String>,

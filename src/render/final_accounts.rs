@@ -404,7 +404,7 @@ pub fn final_accounts_view(
                 label: t.label.clone(),
                 title: t.title.clone(),
                 grid: match profile.table_forms.get(t.id.as_str()) {
-                    Some(form) => super::grid::grid_view(form, layout, l, &unit.name, &profile.numbers.table_zero),
+                    Some((form, _)) => super::grid::grid_view(form, layout, l, &unit.name, &profile.numbers.table_zero),
                     None => super::grid::GridView::missing(),
                 },
             })
