@@ -445,7 +445,8 @@ impl Session {
             opts.draft, opts.write_typst, opts.pdf_standard, opts.xlsx
         ));
         let prev = uy.dir.join((uy.year - 1).to_string()).join(load::FINAL_ACCOUNTS_FILE);
-        for f in uy.files.iter().chain(std::iter::once(&prev)) {
+        let members = crate::consolidate::input_files(&uy.dir, uy.year);
+        for f in uy.files.iter().chain(std::iter::once(&prev)).chain(&members) {
             h.update(f.to_string_lossy().as_bytes());
             h.update(std::fs::read(f).unwrap_or_default());
         }

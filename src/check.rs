@@ -228,6 +228,21 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "C-LIST-EMPTY", severity: Error, description: "句子需要的列表为空（如内设机构、部门职责）"
     },
+    Rule {
+        id: "H-MEMBER",
+        severity: Error,
+        description: "汇总：成员单位文件夹不存在、没有该年度决算数据、未通过审核，或重复列出",
+    },
+    Rule { id: "H-CLAIM", severity: Error, description: "汇总：同一决算单位被两个部门汇总" },
+    Rule {
+        id: "H-ELIM",
+        severity: Error,
+        description: "汇总：内部往来两边不相等（下属单位上级补助收入 = 本级对附属单位补助支出，本级附属单位上缴收入 = 下属单位上缴上级支出）",
+    },
+    Rule { id: "H-OFFSET", severity: Info, description: "汇总：抵销的内部往来（成员单位、金额）" },
+    Rule {
+        id: "H-AMOUNT", severity: Error, description: "汇总：部门自己的决算.yaml 填了金额或数量（应来自成员单位）"
+    },
 ];
 
 /// Runs every 部门决算 rule on one unit-year: the data's own rules here;

@@ -41,6 +41,12 @@ pub struct Related {
     pub label: String,
 }
 
+impl Related {
+    pub fn new(file: &std::path::Path, at: Loc, label: impl Into<String>) -> Self {
+        Related { file: file.to_path_buf(), line: at.line, column: at.column, label: label.into() }
+    }
+}
+
 /// One finding about a unit's data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

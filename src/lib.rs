@@ -13,6 +13,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod consolidate;
 pub mod derive;
 pub mod diagnostic;
 pub mod diff;

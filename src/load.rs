@@ -661,6 +661,14 @@ impl<'de> Deserialize<'de> for crate::model::Date {
     }
 }
 
+impl<'de> Deserialize<'de> for crate::model::Named {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<ScalarText>::deserialize(d)?;
+        let at = Loc { line: s.referenced.line() as u32, column: s.referenced.column() as u32 };
+        Ok(crate::model::Named { name: s.value.0.trim().to_string(), at })
+    }
+}
+
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = serde_saphyr::Spanned::<ScalarText>::deserialize(d)?;

@@ -59,7 +59,8 @@ impl Assessed {
 /// Loads, derives and checks one unit-year. Fails (with its diagnostics)
 /// only when a file cannot be loaded.
 pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic>> {
-    let data = uy.load().map_err(|e| from_load_all(&e))?;
+    let mut data = uy.load().map_err(|e| from_load_all(&e))?;
+    let consolidated = consolidated(uy, &mut data, shared);
     let profile_name = data.final_accounts.as_ref().and_then(|f| f.profile.as_deref()).unwrap_or(&data.unit.profile);
     let profile = shared.get(&uy.root, profile_name, uy.year).map_err(|e| vec![from_load(&e)])?;
     let (prof, cat) = (&profile.0, &profile.1);
@@ -67,7 +68,7 @@ pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic
     let fa_file = year_dir.join(load::FINAL_ACCOUNTS_FILE);
     let perf_file = year_dir.join(load::PERFORMANCE_FILE);
 
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = consolidated;
     for file in [uy.dir.join(load::UNIT_FILE), fa_file.clone(), perf_file.clone()] {
         diagnostics.extend(crate::check::placeholders(&file));
     }
@@ -122,7 +123,12 @@ fn previous_ledger(uy: &UnitYear, shared: &Shared, out: &mut Vec<Diagnostic>) ->
     if !file.is_file() {
         return None;
     }
-    let loaded = UnitYear::find(&uy.dir, uy.year - 1).load();
+    let prev = UnitYear::find(&uy.dir, uy.year - 1);
+    let mut loaded = prev.load();
+    if let Ok(data) = &mut loaded {
+        let found = consolidated(&prev, data, shared);
+        out.extend(found.into_iter().filter(|d| d.severity == Severity::Error));
+    }
     let (unit, fa) = match &loaded {
         Ok(YearData { unit, final_accounts: Some(fa), .. }) => (unit, fa),
         Ok(_) => return None,
@@ -143,6 +149,18 @@ fn previous_ledger(uy: &UnitYear, shared: &Shared, out: &mut Vec<Diagnostic>) ->
     let id = l.file(&file);
     derive(&mut l, fa, id, &shared.0, &shared.1, None);
     Some((l, file))
+}
+
+/// A department's data: its members' summed into `data`, and 决算单位构成
+/// from their names unless the unit file lists it. Returns what the 汇总 found.
+fn consolidated(uy: &UnitYear, data: &mut YearData, shared: &Shared) -> Vec<Diagnostic> {
+    let (Some(c), Some(own)) = (&data.unit.consolidates, &data.final_accounts) else { return Vec::new() };
+    let done = crate::consolidate::consolidate(uy, c, own, shared);
+    if data.unit.budget_units.is_empty() {
+        data.unit.budget_units = done.names;
+    }
+    data.final_accounts = Some(done.data);
+    done.diagnostics
 }
 
 /// A load error and the others found with it, as diagnostics.

@@ -108,7 +108,7 @@ fn exit_codes_and_summary() {
     let (code, out, _) = gongkai(&["check", "-q", "data"], &root);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("审核：共 9 个单位年度，9 个成功，0 个失败") && out.contains("用时"), "{out}");
+    assert!(out.starts_with("审核：共 13 个单位年度，13 个成功，0 个失败") && out.contains("用时"), "{out}");
     // “.” from inside a unit folder is that unit.
     let (code, out, _) = gongkai(&["check", "."], &root.join("data/蓝山县就业服务中心"));
     assert_eq!(code, 0, "{out}");

@@ -30,7 +30,7 @@ impl schemars::JsonSchema for Code {
 }
 
 /// The whole 决算.yaml file.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FinalAccounts {
     /// 决算年度（须与所在文件夹名一致）。
@@ -116,7 +116,7 @@ pub struct StaffCounts {
 }
 
 /// One 项 row of 公开02表 (收入决算表).
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncomeRow {
     /// 功能分类科目编码。
@@ -154,7 +154,7 @@ pub struct IncomeRow {
 }
 
 /// One 项 row of 公开03表 and 公开05表.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpenseRow {
     /// 功能分类科目编码。
@@ -195,7 +195,7 @@ pub struct ExpenseRow {
 }
 
 /// One 项 row of 公开08表.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GovFundRow {
     pub code: Code,
@@ -216,7 +216,7 @@ pub struct GovFundRow {
 }
 
 /// One 项 row of 公开09表.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoeRow {
     pub code: Code,

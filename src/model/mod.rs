@@ -19,7 +19,7 @@ pub use final_accounts::*;
 pub use performance::*;
 pub use profile::*;
 pub use theme::{FontRole, Theme};
-pub use unit::Unit;
+pub use unit::{Consolidates, Named, Unit};
 
 use crate::money::Money;
 

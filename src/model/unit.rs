@@ -37,6 +37,45 @@ pub struct Unit {
     /// 决算单位构成，如 ["蓝山县就业服务中心单位本级"]。
     #[serde(default)]
     pub budget_units: Vec<String>,
+    /// 汇总：本单位是部门，其部门决算由这些决算单位（同一数据文件夹下的单位文件夹）的数据相加而成，
+    /// 内部往来（上级补助收入 ↔ 对附属单位补助支出，附属单位上缴收入 ↔ 上缴上级支出）抵销。
+    #[serde(default)]
+    pub consolidates: Option<Consolidates>,
+}
+
+/// A department's 决算单位: its 本级 and its subordinate units, each a unit
+/// folder of its own in the same data root.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consolidates {
+    /// 本级：部门本级的单位文件夹名。下属单位的上级补助收入、上缴上级支出与它的对附属单位补助支出、附属单位上缴收入相抵。
+    pub main: Named,
+    /// 下属单位的单位文件夹名，按第一部分“决算单位构成”的顺序。
+    #[serde(default)]
+    pub members: Vec<Named>,
+}
+
+impl Consolidates {
+    /// 本级 first, then the subordinate units.
+    pub fn all(&self) -> impl Iterator<Item = &Named> {
+        std::iter::once(&self.main).chain(&self.members)
+    }
+}
+
+/// A name as written in a data file, with its position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub at: super::Loc,
+}
+
+impl schemars::JsonSchema for Named {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Named".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"description": "单位文件夹名", "type": "string"})
+    }
 }
 
 impl Unit {
