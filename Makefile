@@ -65,6 +65,7 @@ schema: build
 	./$(BIN) schema profile > data/schema/profile.schema.json
 	./$(BIN) schema forms > data/schema/forms.schema.json
 	./$(BIN) schema performance > data/schema/绩效自评.schema.json
+	./$(BIN) schema evaluation-forms > data/schema/evaluation-forms.schema.json
 
 # Speed and memory, measured on generated data: make bench N=1000
 N ?= 200

@@ -211,6 +211,8 @@ pub enum SchemaKind {
     Profile,
     /// profiles/forms/*.yaml（公开表的表式）
     Forms,
+    /// profiles/自评表/*.yaml（绩效自评表的表式）
+    EvaluationForms,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

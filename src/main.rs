@@ -150,6 +150,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 SchemaKind::Performance => "performance",
                 SchemaKind::Profile => "profile",
                 SchemaKind::Forms => "forms",
+                SchemaKind::EvaluationForms => "evaluation-forms",
             };
             println!("{}", gongkai::scaffold::schema_json(kind));
             Ok(ExitCode::SUCCESS)

@@ -6,7 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::load::{LoadError, parse_yaml, read_yaml};
+use std::collections::BTreeMap;
+
 use crate::model::grid::Forms;
+use crate::model::scored_form::ScoredForms;
 use crate::model::{Catalogue, EconCatalogue, FuncCatalogue, Loc, Profile};
 
 const BUILTIN_PROFILES: &[(&str, &str)] = &[
@@ -21,6 +24,12 @@ const BUILTIN_PROFILES: &[(&str, &str)] = &[
 const BUILTIN_FORMS: &[(&str, &str)] = &[
     ("湖南", include_str!("../data/profiles/forms/湖南.yaml")),
     ("中央", include_str!("../data/profiles/forms/中央.yaml")),
+];
+
+const BUILTIN_EVALUATION_FORMS: &[(&str, &str)] = &[
+    ("湖南", include_str!("../data/profiles/自评表/湖南.yaml")),
+    ("全国", include_str!("../data/profiles/自评表/全国.yaml")),
+    ("四川", include_str!("../data/profiles/自评表/四川.yaml")),
 ];
 
 const BUILTIN_FUNC: &[(u16, &str)] = &[(2023, include_str!("../data/catalogue/功能分类-2023.yaml"))];
@@ -66,7 +75,63 @@ pub fn profile(root: &Path, name: &str) -> Result<Profile, LoadError> {
         }
         p.table_forms.insert(id.to_string(), (form, origin));
     }
+    p.evaluation_form_sets = evaluation_forms(root)?;
+    if !p.evaluation_form_sets.contains_key(&p.evaluation_forms) {
+        let known: Vec<&str> = p.evaluation_form_sets.keys().map(String::as_str).collect();
+        let near = crate::model::did_you_mean(&p.evaluation_forms, known.iter().copied());
+        let message = format!(
+            "找不到自评表表式“{}”（evaluation_forms）{near}：可用的有 {}（数据目录的 profiles/自评表/ 中的文件和内置的）",
+            p.evaluation_forms,
+            known.join("、")
+        );
+        return Err(LoadError { file, at: Loc::default(), rule: "L-FORM", message, also: Vec::new() });
+    }
     Ok(p)
+}
+
+/// Every 自评表 forms file a unit may name: the built-in ones and those in
+/// the data root's `profiles/自评表/` (a file there replaces the built-in
+/// one of its name), each checked; a set without an 整体 form takes the
+/// built-in 湖南 one.
+fn evaluation_forms(root: &Path) -> Result<BTreeMap<String, (ScoredForms, PathBuf)>, LoadError> {
+    let dir = root.join("profiles").join("自评表");
+    let mut names: Vec<String> = BUILTIN_EVALUATION_FORMS.iter().map(|(n, _)| n.to_string()).collect();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().filter_map(Result::ok) {
+        let path = e.path();
+        if path.extension().is_some_and(|x| x == "yaml")
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            && !names.iter().any(|n| n == stem)
+        {
+            names.push(stem.to_string());
+        }
+    }
+    let mut sets = BTreeMap::new();
+    for name in names {
+        let Ok(found) = shared_file::<ScoredForms>(&dir, "profiles/自评表", &name, BUILTIN_EVALUATION_FORMS) else {
+            continue;
+        };
+        let (set, origin) = found?;
+        for (what, form) in std::iter::once(("project", &set.project)).chain(set.overall.as_ref().map(|o| ("overall", o))) {
+            form.check().map_err(|e| LoadError {
+                file: origin.clone(),
+                at: Loc::default(),
+                rule: "L-FORM",
+                message: format!("自评表表式“{name}”的 {what} 有误：{e}"),
+                also: Vec::new(),
+            })?;
+        }
+        sets.insert(name, (set, origin));
+    }
+    let hunan_overall = sets.get("湖南").and_then(|(s, _)| s.overall.clone()).or_else(|| {
+        let (_, text) = BUILTIN_EVALUATION_FORMS[0];
+        parse_yaml::<ScoredForms>(Path::new("（内置）profiles/自评表/湖南.yaml"), text).ok()?.overall
+    });
+    for (set, _) in sets.values_mut() {
+        if set.overall.is_none() {
+            set.overall = hunan_overall.clone();
+        }
+    }
+    Ok(sets)
 }
 
 /// A profile's parts: a text part has a key and a title, no other kind

@@ -35,6 +35,7 @@ pub fn schema_json(kind: &str) -> String {
         "final-accounts" => schemars::schema_for!(crate::model::FinalAccounts),
         "performance" => schemars::schema_for!(crate::model::PerformanceFile),
         "forms" => schemars::schema_for!(crate::model::grid::Forms),
+        "evaluation-forms" => schemars::schema_for!(crate::model::scored_form::ScoredForms),
         _ => schemars::schema_for!(crate::model::Profile),
     };
     serde_json::to_string_pretty(&schema).expect("schemas serialize")

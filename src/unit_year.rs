@@ -98,7 +98,7 @@ pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic
         None => None,
     };
     let evaluation = data.performance.as_ref().map(|p| {
-        let e = crate::evaluate::evaluate(&mut l, p, perf_id, data.final_accounts.is_some());
+        let e = crate::evaluate::evaluate(&mut l, p, perf_id, data.final_accounts.is_some(), prof);
         diagnostics.extend(crate::evaluate::check(&mut l, &perf_file, p, &e, Some(prof)));
         e
     });

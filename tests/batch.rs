@@ -294,6 +294,7 @@ fn committed_schemas_are_current() {
         ("profile", "profile"),
         ("performance", "绩效自评"),
         ("forms", "forms"),
+        ("evaluation-forms", "evaluation-forms"),
     ] {
         let (code, out, _) = gongkai(&["schema", kind], &repo());
         assert_eq!(code, 0);

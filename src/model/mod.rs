@@ -11,6 +11,7 @@ mod final_accounts;
 pub mod grid;
 mod performance;
 mod profile;
+pub mod scored_form;
 mod theme;
 mod unit;
 

@@ -77,6 +77,12 @@ pub struct Signature {
     pub date: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    /// 项目负责人（四川式表式的签名行）。
+    #[serde(default)]
+    pub project_lead: Option<String>,
+    /// 财务负责人。
+    #[serde(default)]
+    pub finance_lead: Option<String>,
 }
 
 /// What a report is.
@@ -87,6 +93,8 @@ pub enum ReportKind {
     Overall,
     /// 项目支出绩效自评报告（附 各项目支出绩效自评表）。
     Project,
+    /// 只公开表：tables 所列的表，没有报告正文、标题和附件标注（如单独公开的项目支出绩效自评表）。
+    Tables,
 }
 
 /// One report: its title, outline and attachments.
@@ -97,7 +105,8 @@ pub struct Report {
     /// 输出文件名（不含 .pdf），可用 {year}、{unit} 代入年度和单位名称；缺省为“{year}年度{unit}部门整体支出绩效自评报告”等。
     #[serde(default)]
     pub file_name: Option<String>,
-    /// 标题，每行一项，如 ["2023年度湖南省就业服务中心整体支出", "绩效自评报告"]。
+    /// 标题，每行一项，如 ["2023年度湖南省就业服务中心整体支出", "绩效自评报告"]（kind: tables 不写）。
+    #[serde(default)]
     pub title: Vec<String>,
     /// 标题上方左上角的附件标注，如“附件2”。
     #[serde(default)]
@@ -114,7 +123,8 @@ pub struct Report {
     /// 标题前的导语段落。
     #[serde(default)]
     pub intro: Vec<Content>,
-    /// 章节。
+    /// 章节（kind: tables 不写）。
+    #[serde(default)]
     pub sections: Vec<Section>,
     /// 文末“附件：”列表。
     #[serde(default)]
@@ -515,6 +525,9 @@ pub struct FundRow {
     pub annual: Option<Amount>,
     #[serde(default)]
     pub executed: Option<Amount>,
+    /// 执行偏差的原因（表式有“原因”列时印出）。
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// 附件1-2 整体支出绩效自评表.
@@ -538,9 +551,34 @@ pub struct OverallTable {
     /// 是否已评分：false 时得分、总分留空（原表尚未评分），不计算。
     #[serde(default = "yes")]
     pub scored: bool,
-    /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用版式方案的，再缺省按财预〔2020〕10号。
+    /// 得分按财预〔2020〕10号的规则计算：定量指标按完成值与指标值之比（正向 完成值/指标值，逆向 指标值/完成值，
+    /// 不超过分值），定性指标按 grade 所在档的上限；同时填写了得分的与计算值比对（P-SCORE）。
+    #[serde(default)]
+    pub score_by_rule: bool,
+    /// 表式：profiles/自评表/ 下的文件名（缺省按版式方案的 evaluation_forms）。
+    #[serde(default)]
+    pub form: Option<super::Named>,
+    /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用表式的，再缺省用版式方案的，再缺省按财预〔2020〕10号。
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, Amount>,
+    /// 报表编号（表式有报表编号行时印出）。
+    #[serde(default)]
+    pub number: Option<String>,
+    /// 项目实施内容及过程概述。
+    #[serde(default)]
+    pub content: Option<String>,
+    /// 评价结论。
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    /// 存在问题。
+    #[serde(default)]
+    pub problems: Option<String>,
+    /// 改进措施。
+    #[serde(default)]
+    pub measures: Option<String>,
+    /// 预算执行的原因（表式有“原因”列时印在总额行）。
+    #[serde(default)]
+    pub execution_note: Option<String>,
     /// 年度总体目标：预期目标。
     #[serde(default)]
     pub goal: Option<String>,
@@ -609,12 +647,24 @@ pub struct IndicatorGroup {
 pub struct Indicator {
     /// 三级指标。
     pub name: String,
-    /// 年度指标值（原样印出，如“≥90%”“205家”）。
+    /// 年度指标值（原样印出，如“≥90%”“205家”）；写了 nature、value 时不写（由它们连写而成）。
     #[serde(default)]
     pub target: Option<String>,
-    /// 实际完成值。
+    /// 指标性质：=、≥、≤、>、<（定量；≥ > = 为正向，≤ < 为逆向）或 定性。
+    #[serde(default)]
+    pub nature: Option<Nature>,
+    /// 指标值，如 50、90、“效果明显”（定量指标写数）。
+    #[serde(default)]
+    pub value: Option<super::Named>,
+    /// 度量单位，如 个、%、万元。
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// 实际完成值（定量指标按规则计分时写数，单位用 unit）。
     #[serde(default)]
     pub actual: Option<String>,
+    /// 定性指标的完成档次：达成（分值的 100%–80%）、部分达成（80%–60%）、未达成（60%–0）。
+    #[serde(default)]
+    pub grade: Option<Grade>,
     /// 分值（本行单独计分时）。
     #[serde(default)]
     pub weight: Option<Amount>,
@@ -644,6 +694,9 @@ pub struct ProjectTable {
     /// 上年结转资金。
     #[serde(default)]
     pub carryover: FundRow,
+    /// 财政专户管理资金。
+    #[serde(default)]
+    pub special_account: FundRow,
     /// 其他资金。
     #[serde(default)]
     pub other: FundRow,
@@ -653,9 +706,34 @@ pub struct ProjectTable {
     /// 是否已评分：false 时得分、总分留空（原表尚未评分），不计算。
     #[serde(default = "yes")]
     pub scored: bool,
-    /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用版式方案的，再缺省按财预〔2020〕10号。
+    /// 得分按财预〔2020〕10号的规则计算：定量指标按完成值与指标值之比（正向 完成值/指标值，逆向 指标值/完成值，
+    /// 不超过分值），定性指标按 grade 所在档的上限；同时填写了得分的与计算值比对（P-SCORE）。
+    #[serde(default)]
+    pub score_by_rule: bool,
+    /// 表式：profiles/自评表/ 下的文件名（缺省按版式方案的 evaluation_forms）。
+    #[serde(default)]
+    pub form: Option<super::Named>,
+    /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用表式的，再缺省用版式方案的，再缺省按财预〔2020〕10号。
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, Amount>,
+    /// 报表编号（表式有报表编号行时印出）。
+    #[serde(default)]
+    pub number: Option<String>,
+    /// 项目实施内容及过程概述。
+    #[serde(default)]
+    pub content: Option<String>,
+    /// 评价结论。
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    /// 存在问题。
+    #[serde(default)]
+    pub problems: Option<String>,
+    /// 改进措施。
+    #[serde(default)]
+    pub measures: Option<String>,
+    /// 预算执行的原因（表式有“原因”列时印在总额行）。
+    #[serde(default)]
+    pub execution_note: Option<String>,
     /// 是否有项目支出绩效自评表：false 时只在项目报告的资金段落中列出（没有单独自评的项目）。
     #[serde(default = "yes")]
     pub evaluated: bool,
@@ -721,4 +799,104 @@ pub struct Fund {
     /// 说明（如执行率偏低的原因），另起一段。
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// 指标性质 of an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Nature {
+    /// =：等于指标值为完成。
+    Equal,
+    /// ≥：正向，不低于指标值为完成。
+    AtLeast,
+    /// >：正向。
+    Above,
+    /// ≤：逆向，不高于指标值为完成。
+    AtMost,
+    /// <：逆向。
+    Below,
+    /// 定性。
+    Qualitative,
+}
+
+impl Nature {
+    pub const ALL: [(&'static str, Nature); 6] = [
+        ("=", Nature::Equal),
+        ("≥", Nature::AtLeast),
+        (">", Nature::Above),
+        ("≤", Nature::AtMost),
+        ("<", Nature::Below),
+        ("定性", Nature::Qualitative),
+    ];
+
+    /// How it prints in a 指标性质 column.
+    pub fn symbol(self) -> &'static str {
+        Nature::ALL.iter().find(|(_, n)| *n == self).map(|(s, _)| *s).unwrap_or("")
+    }
+
+    /// 逆向: the smaller the better.
+    pub fn reverse(self) -> bool {
+        matches!(self, Nature::AtMost | Nature::Below)
+    }
+}
+
+impl TryFrom<String> for Nature {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let t = s.trim();
+        let alias = match t {
+            ">=" | "≧" | "＞＝" => "≥",
+            "<=" | "≦" | "＜＝" => "≤",
+            "＝" | "==" => "=",
+            "＞" => ">",
+            "＜" => "<",
+            other => other,
+        };
+        Nature::ALL.iter().find(|(sym, _)| *sym == alias).map(|(_, n)| *n).ok_or_else(|| {
+            format!("指标性质“{t}”不认识（可用：=、≥、≤、>、<、定性；也可写 >=、<=）")
+        })
+    }
+}
+
+impl schemars::JsonSchema for Nature {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Nature".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"description": "指标性质", "enum": ["=", "≥", "≤", ">", "<", "定性", ">=", "<="]})
+    }
+}
+
+/// How far a 定性 indicator was reached (财预〔2020〕10号: a band of its 分值).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+pub enum Grade {
+    /// 达成年度指标：分值的 100%–80%（含）。
+    #[serde(rename = "达成")]
+    Reached,
+    /// 部分达成并具有一定效果：80%–60%（含）。
+    #[serde(rename = "部分达成")]
+    Partly,
+    /// 未达成且效果较差：60%–0。
+    #[serde(rename = "未达成")]
+    Missed,
+}
+
+impl Grade {
+    /// The band of the 分值 (lowest, highest share in percent), the lowest
+    /// exclusive for all but 达成 (80% belongs to 达成).
+    pub fn band(self) -> (u32, u32) {
+        match self {
+            Grade::Reached => (80, 100),
+            Grade::Partly => (60, 80),
+            Grade::Missed => (0, 60),
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Grade::Reached => "达成",
+            Grade::Partly => "部分达成",
+            Grade::Missed => "未达成",
+        }
+    }
 }

@@ -510,6 +510,27 @@ pub struct Profile {
     /// 绩效自评表一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省按财预〔2020〕10号（50/30/10，无满意度指标时其 10 分调整到产出和效益）。
     #[serde(default)]
     pub indicator_weights: std::collections::BTreeMap<String, super::Amount>,
+    /// 绩效自评表的表式文件 profiles/自评表/<名称>.yaml（缺省为内置的“湖南”；内置的还有“全国”“四川”）；各表可用 form 改用其他表式。
+    #[serde(default = "hunan")]
+    pub evaluation_forms: String,
+    /// 可用的自评表表式（内置的和数据目录 profiles/自评表/ 中的），按名称，连同所在的文件（读方案时得出）。
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub evaluation_form_sets: std::collections::BTreeMap<String, (super::scored_form::ScoredForms, std::path::PathBuf)>,
     /// 第四部分 名词解释，每条一段（含编号）。
     pub glossary: Vec<String>,
+}
+
+impl Profile {
+    /// The form a self-evaluation table prints with — the one its `form:`
+    /// names, else the profile's — and the file it is written in. An
+    /// unknown name falls back to the profile's (P-FORM reports it).
+    pub fn evaluation_form(&self, name: Option<&str>, overall: bool) -> (&super::scored_form::ScoredForm, std::path::PathBuf) {
+        let set = name
+            .and_then(|n| self.evaluation_form_sets.get(n))
+            .or_else(|| self.evaluation_form_sets.get(&self.evaluation_forms))
+            .expect("the profile's own 自评表 forms are checked when it is read");
+        let form = if overall { set.0.overall.as_ref().expect("filled in when read") } else { &set.0.project };
+        (form, set.1.clone())
+    }
 }

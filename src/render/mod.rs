@@ -19,6 +19,7 @@ mod charts;
 mod final_accounts;
 mod grid;
 mod performance;
+mod scored;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -239,6 +240,29 @@ impl Figures {
         }
     }
 
+    /// A table cell in the table format with `decimals` of its own (a
+    /// 自评表 form's money_decimals); blank when zero unless `zero`.
+    pub fn cell_decimals(&self, name: &str, decimals: u32, zero: bool) -> String {
+        let style = if self.table.style == crate::money::MoneyStyle::Trim { self.table.style } else { crate::money::MoneyStyle::Fixed2 };
+        let f = MoneyFormat { decimals, style, ..self.table };
+        self.format(name, &f, !zero)
+    }
+
+    /// Points (a 分值 or 得分): never converted by the money unit, trailing
+    /// zeros dropped, zeros shown.
+    pub fn points(&self, name: &str) -> String {
+        let f = MoneyFormat { unit: Unit::Wanyuan, style: crate::money::MoneyStyle::Trim, decimals: 2, thousands: false };
+        self.format(name, &f, false)
+    }
+
+    /// A percentage without `%` in a format of its own; `None` when its denominator is zero.
+    pub fn pct_in(&self, name: &str, f: PercentFormat) -> Option<String> {
+        match self.value(name) {
+            Some(Q::Ratio(Some(r))) => Some(self.log(name, r.format(f))),
+            _ => None,
+        }
+    }
+
     /// A percentage without `%`; `None` when its denominator is zero.
     pub fn pct(&self, name: &str) -> Option<String> {
         match self.value(name) {
@@ -292,15 +316,26 @@ struct QFn(Arc<Figures>);
 impl tera::Function for QFn {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let name = args.get("n").and_then(Value::as_str).unwrap_or("");
-        let text = match args.get("as").and_then(Value::as_str).unwrap_or("text") {
-            "text" => self.0.text(name),
-            "cell" => match args.get("zero").and_then(Value::as_str) {
+        // d: decimals of a table's own (a 自评表 form's); trim: a percentage without trailing zeros.
+        let decimals = args.get("d").and_then(Value::as_u64).map(|d| d.min(6) as u32);
+        let text = match (args.get("as").and_then(Value::as_str).unwrap_or("text"), decimals) {
+            ("text", _) => self.0.text(name),
+            ("cell", None) => match args.get("zero").and_then(Value::as_str) {
                 Some(z) => self.0.cell_zero(name, z),
                 None => self.0.cell(name),
             },
-            "cell0" => self.0.cell0(name),
-            "pct" => self.0.pct(name).unwrap_or_default(),
-            other => return Err(tera::Error::msg(format!("q(as=\"{other}\")：应为 text、cell、cell0 或 pct"))),
+            ("cell", Some(d)) => self.0.cell_decimals(name, d, false),
+            ("cell0", None) => self.0.cell0(name),
+            ("cell0", Some(d)) => self.0.cell_decimals(name, d, true),
+            ("pts", _) => self.0.points(name),
+            ("pct", None) => self.0.pct(name).unwrap_or_default(),
+            ("pct", Some(d)) => {
+                let trim = args.get("trim").and_then(Value::as_bool).unwrap_or(false);
+                self.0.pct_in(name, PercentFormat { decimals: d, trim }).unwrap_or_default()
+            }
+            (other, _) => {
+                return Err(tera::Error::msg(format!("q(as=\"{other}\")：应为 text、cell、cell0、pts 或 pct")));
+            }
         };
         Ok(Value::String(text))
     }

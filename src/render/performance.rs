@@ -4,11 +4,13 @@
 
 use serde::Serialize;
 
+use super::scored::{FormView, TableTexts, form_view};
 use super::{Figures, Printed};
 use crate::derive::zh_number;
-use crate::evaluate::{BASIC_COLUMNS, Evaluation, ScoredTable};
+use crate::evaluate::{BASIC_COLUMNS, Evaluation};
+use crate::model::scored_form::FundSource;
 use crate::model::{
-    Content, EconItem, Fund, IndicatorGroup, NamedAmount, PerformanceFile, Report, ReportKind, Section, Signature, Unit,
+    Content, EconItem, Fund, NamedAmount, PerformanceFile, Report, ReportKind, Section, Signature, Unit,
 };
 
 /// One numbered heading or paragraph of a report, in reading order.
@@ -62,44 +64,6 @@ impl Cell {
     }
 }
 
-/// A scored table, its figures by name.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScoredView {
-    pub title: String,
-    pub name: String,
-    pub supervising: String,
-    pub implementing: String,
-    pub funds: Vec<(String, Vec<Cell>)>,
-    pub rate: Cell,
-    pub execution_score: Cell,
-    pub by_income: Vec<(String, Cell)>,
-    pub by_expense: Vec<(String, Cell)>,
-    pub goal: String,
-    pub achieved: String,
-    pub rows: Vec<IndicatorRowView>,
-    pub total_weight: Cell,
-    pub total_score: Cell,
-    pub signature: SignatureView,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IndicatorRowView {
-    pub level1: String,
-    /// Its weight, printed after it: “产出指标（50分）”.
-    pub level1_weight: Cell,
-    pub level1_span: usize,
-    pub level2: String,
-    pub level2_span: usize,
-    pub name: String,
-    pub target: String,
-    pub actual: String,
-    pub weight: Cell,
-    pub score: Cell,
-    /// Rows the 分值/得分 cells span (0: covered by the row above).
-    pub weight_span: usize,
-    pub note: String,
-}
-
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct SignatureView {
     pub filler: String,
@@ -135,8 +99,10 @@ pub struct ReportView {
     pub blocks: Vec<Block>,
     pub attachments: Vec<String>,
     pub basic_data: Option<BasicDataView>,
-    pub overall: Option<ScoredView>,
-    pub projects: Vec<ScoredView>,
+    pub overall: Option<FormView>,
+    pub projects: Vec<FormView>,
+    /// Only tables: no title, outline or 附件 labels (kind: tables).
+    pub tables_only: bool,
     pub draft: bool,
     /// The figures the view printed, in order.
     #[serde(skip)]
@@ -152,6 +118,7 @@ pub fn report_file_name(unit: &Unit, year: u16, r: &Report) -> String {
         None => match r.kind {
             ReportKind::Overall => format!("{year}年度{}部门整体支出绩效自评报告", unit.name),
             ReportKind::Project => format!("{year}年度{}项目支出绩效自评报告", unit.name),
+            ReportKind::Tables => format!("{year}年度{}绩效自评表", unit.name),
         },
     }
 }
@@ -198,50 +165,64 @@ pub fn report_view(
         .then_some(())
         .and(p.basic_data.as_ref())
         .map(|b| basic_data_view(&cx, b, sig(&b.signature)));
+    let tables_only = r.kind == ReportKind::Tables;
+    let label = |l: &str| (!tables_only).then(|| l.to_string());
+    let signature = |s: &Option<Signature>| s.clone().or_else(|| p.signature.clone()).unwrap_or_default();
     let overall = wants("overall").then_some(()).and(p.overall.as_ref().zip(e.overall.as_ref())).map(|(o, s)| {
-        let mut v =
-            scored_view(&o.title, &unit.name, "", "", s, &o.indicators, &o.goal, &o.achieved, sig(&o.signature));
-        let k = &s.key;
-        let funds = ["年初预算数", "全年预算数", "全年执行数"].map(|c| Cell::q(format!("{k}.{c}"))).to_vec();
-        v.funds = vec![("年度资金总额".into(), funds)];
-        let cell = |l: &str, n: &str| (l.to_string(), Cell::q(format!("{}.{n}", o.title)));
-        v.by_income = vec![
-            cell("一般公共预算", "按收入性质.一般公共预算"),
-            cell("政府性基金拨款", "按收入性质.政府性基金拨款"),
-            cell("纳入专户管理的非税收入拨款", "按收入性质.纳入专户管理的非税收入拨款"),
-            cell("其他资金", "按收入性质.其他资金"),
-        ];
-        v.by_expense = vec![cell("基本支出", "按支出性质.基本支出"), cell("项目支出", "按支出性质.项目支出")];
-        v
+        let texts = TableTexts {
+            name: &unit.name,
+            title: Some(&o.title),
+            supervising: unit.supervising_department.as_deref().unwrap_or(""),
+            implementing: &unit.name,
+            goal: o.goal.as_deref(),
+            achieved: o.achieved.as_deref(),
+            content: o.content.as_deref(),
+            conclusion: o.conclusion.as_deref(),
+            problems: o.problems.as_deref(),
+            measures: o.measures.as_deref(),
+            number: o.number.as_deref(),
+            execution_note: o.execution_note.as_deref(),
+            reasons: vec![],
+            signature: signature(&o.signature),
+        };
+        form_view(s, &texts, &o.indicators, y, "gk-o".into(), label("附件1-2"), None)
     });
     let projects = if wants("projects") {
         p.projects
             .iter()
             .zip(&e.projects)
             .filter(|(t, _)| t.evaluated)
-            .map(|(tb, s)| {
-                let mut v = scored_view(
-                    "项目支出绩效自评表",
-                    &tb.name,
-                    tb.supervising_department.as_deref().or(unit.supervising_department.as_deref()).unwrap_or(""),
-                    tb.implementing_unit.as_deref().unwrap_or(&unit.name),
-                    s,
-                    &tb.indicators,
-                    &tb.goal,
-                    &tb.achieved,
-                    sig(&tb.signature),
-                );
-                let k = &s.key;
-                let row = |prefix: &str| {
-                    ["年初预算数", "全年预算数", "全年执行数"].map(|c| Cell::q(format!("{prefix}.{c}"))).to_vec()
+            .enumerate()
+            .map(|(i, (tb, s))| {
+                let texts = TableTexts {
+                    name: &tb.name,
+                    title: None,
+                    supervising: tb
+                        .supervising_department
+                        .as_deref()
+                        .or(unit.supervising_department.as_deref())
+                        .unwrap_or(""),
+                    implementing: tb.implementing_unit.as_deref().unwrap_or(&unit.name),
+                    goal: tb.goal.as_deref(),
+                    achieved: tb.achieved.as_deref(),
+                    content: tb.content.as_deref(),
+                    conclusion: tb.conclusion.as_deref(),
+                    problems: tb.problems.as_deref(),
+                    measures: tb.measures.as_deref(),
+                    number: tb.number.as_deref(),
+                    execution_note: tb.execution_note.as_deref(),
+                    reasons: vec![
+                        (FundSource::CurrentFiscal, tb.current_fiscal.reason.as_deref()),
+                        (FundSource::Carryover, tb.carryover.reason.as_deref()),
+                        (FundSource::SpecialAccount, tb.special_account.reason.as_deref()),
+                        (FundSource::Other, tb.other.reason.as_deref()),
+                    ],
+                    signature: signature(&tb.signature),
                 };
-                v.funds = vec![
-                    ("年度资金总额".into(), row(k)),
-                    ("其中：当年财政拨款".into(), row(&format!("{k}.当年财政拨款"))),
-                    ("上年结转资金".into(), row(&format!("{k}.上年结转资金"))),
-                    ("其他资金".into(), row(&format!("{k}.其他资金"))),
-                ];
-                v
+                let l = if i == 0 { label("附件2-1") } else { None };
+                let title = texts.title.unwrap_or(&s.form.title).replace("{year}", &y.to_string());
+                let bookmark = Some(format!("{title}（{}）", tb.name));
+                form_view(s, &texts, &tb.indicators, y, format!("gk-p{i}"), l, bookmark)
             })
             .collect()
     } else {
@@ -262,6 +243,7 @@ pub fn report_view(
         basic_data,
         overall,
         projects,
+        tables_only,
         draft,
         printed,
     }
@@ -319,86 +301,6 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
             Cell::pct("基础数据表.楼堂馆所.投资概算控制率"),
         ],
         thrift: b.thrift_measures.clone().unwrap_or_default(),
-        signature,
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn scored_view(
-    title: &str,
-    name: &str,
-    supervising: &str,
-    implementing: &str,
-    s: &ScoredTable,
-    groups: &[IndicatorGroup],
-    goal: &Option<String>,
-    achieved: &Option<String>,
-    signature: SignatureView,
-) -> ScoredView {
-    let k = &s.key;
-    let mut rows = Vec::new();
-    // 一级 blocks in order, each 二级 padded to at least two rows.
-    for l1 in &s.level1 {
-        let gs: Vec<(&IndicatorGroup, &crate::evaluate::GroupNames)> =
-            groups.iter().zip(&s.groups).filter(|(g, _)| &g.level1 == l1).collect();
-        let level1_weight = Cell::q0(format!("{k}.{l1}.分值"));
-        let spans: Vec<usize> = gs.iter().map(|(g, _)| g.rows.len().max(2)).collect();
-        let total: usize = spans.iter().sum();
-        let mut first1 = true;
-        for ((g, names), span) in gs.iter().zip(&spans) {
-            for i in 0..*span {
-                let r = g.rows.get(i);
-                let score = |q: &str| if s.scored { Cell::q0(q) } else { Cell::blank() };
-                let (weight, sc, wspan) = if names.merged {
-                    if i == 0 {
-                        (Cell::q0(&names.weight), score(&names.score), *span)
-                    } else {
-                        (Cell::blank(), Cell::blank(), 0)
-                    }
-                } else {
-                    match names.rows.get(i) {
-                        Some((w, sname)) => (
-                            if r.and_then(|r| r.weight).is_some() { Cell::q0(w) } else { Cell::blank() },
-                            if r.and_then(|r| r.score).is_some() { score(sname) } else { Cell::blank() },
-                            1,
-                        ),
-                        None => (Cell::blank(), Cell::blank(), 1),
-                    }
-                };
-                rows.push(IndicatorRowView {
-                    level1: l1.clone(),
-                    level1_weight: level1_weight.clone(),
-                    level1_span: if first1 { total } else { 0 },
-                    level2: g.level2.clone(),
-                    level2_span: if i == 0 { *span } else { 0 },
-                    name: r.map(|r| r.name.clone()).unwrap_or_else(|| "……".into()),
-                    target: r.and_then(|r| r.target.clone()).unwrap_or_default(),
-                    actual: r.and_then(|r| r.actual.clone()).unwrap_or_default(),
-                    weight,
-                    score: sc,
-                    weight_span: wspan,
-                    note: r.and_then(|r| r.note.clone()).unwrap_or_default(),
-                });
-                first1 = false;
-            }
-        }
-    }
-    let scored = |q: String| if s.scored { Cell::q0(q) } else { Cell::blank() };
-    ScoredView {
-        title: title.into(),
-        name: name.into(),
-        supervising: supervising.into(),
-        implementing: implementing.into(),
-        funds: vec![],
-        rate: Cell::pct(format!("{k}.执行率")),
-        execution_score: scored(format!("{k}.预算执行得分")),
-        by_income: vec![],
-        by_expense: vec![],
-        goal: goal.clone().unwrap_or_default(),
-        achieved: achieved.clone().unwrap_or_default(),
-        rows,
-        total_weight: Cell::q0(format!("{k}.分值合计")),
-        total_score: scored(format!("{k}.总分")),
         signature,
     }
 }

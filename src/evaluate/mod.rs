@@ -9,8 +9,10 @@
 //!
 //! Public entries: [`evaluate`] (the ledger), [`check`] (the rules).
 
+mod score;
+
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::derive::three_public_items;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -19,6 +21,7 @@ use crate::model::{
     Amount, ComputedKey, EconItem, ExecutionRateBase, FundRow, IndicatorGroup, Loc, NamedAmount, PerformanceFile,
     Profile, ThreeColumns, ThreePublicItems, val,
 };
+use crate::model::scored_form::{FundSource, ScoredForm};
 use crate::money::{Money, Ratio, Unit};
 
 /// The weight of the 预算执行 row (财预〔2020〕10号).
@@ -42,6 +45,9 @@ pub struct ScoredTable {
     pub scored: bool,
     /// Indicator rows: (group index, row index) → the names of its 分值/得分 cells.
     pub groups: Vec<GroupNames>,
+    /// The form it prints with, and the file the form is written in.
+    pub form: ScoredForm,
+    pub form_file: PathBuf,
 }
 
 /// The 分值 and 得分 quantity names of one 二级 block.
@@ -51,8 +57,13 @@ pub struct GroupNames {
     pub merged: bool,
     pub weight: String,
     pub score: String,
-    pub rows: Vec<(String, String)>,
+    /// Per row: its 分值 and 得分 names, and whether it has a 得分 (typed,
+    /// or computed by rule) — a row without one prints a blank, not 0.
+    pub rows: Vec<(String, String, bool)>,
 }
+
+/// One table's fund rows: the kind of fund and its figures as typed.
+type FundRows<'a> = Vec<(FundSource, &'a FundRow)>;
 
 /// What `evaluate` found out about the file's tables.
 #[derive(Debug, Clone, Default)]
@@ -65,13 +76,21 @@ pub struct Evaluation {
 }
 
 /// Computes every figure of a unit-year's 绩效自评 into `l`.
-pub fn evaluate(l: &mut Ledger, p: &PerformanceFile, file: u16, with_final_accounts: bool) -> Evaluation {
+pub fn evaluate(
+    l: &mut Ledger,
+    p: &PerformanceFile,
+    file: u16,
+    with_final_accounts: bool,
+    profile: &Profile,
+) -> Evaluation {
     let mut e = Evaluator { l, p, file, unit: p.unit.unwrap_or_default(), fa: with_final_accounts };
     e.actuals();
     e.three_public();
     let overall = p.overall.as_ref().map(|o| {
-        let rows = [("年度资金总额", &o.funds)];
-        let t = e.scored(&o.title, &rows, o.execution_score, &o.indicators, o.scored);
+        let rows = vec![(FundSource::Total, &o.funds)];
+        let (form, form_file) = profile.evaluation_form(o.form.as_ref().map(|n| n.name.as_str()), true);
+        let t = e.scored(&o.title, rows, o.execution_score, &o.indicators, (o.scored, o.score_by_rule), form);
+        let t = ScoredTable { form_file, ..t };
         for (name, a) in [
             ("一般公共预算", o.by_income.general_budget),
             ("政府性基金拨款", o.by_income.gov_fund),
@@ -89,8 +108,16 @@ pub fn evaluate(l: &mut Ledger, p: &PerformanceFile, file: u16, with_final_accou
         .projects
         .iter()
         .map(|t| {
-            let rows = [("当年财政拨款", &t.current_fiscal), ("上年结转资金", &t.carryover), ("其他资金", &t.other)];
-            e.scored(&t.name, &rows, t.execution_score, &t.indicators, t.scored && t.evaluated)
+            let rows = vec![
+                (FundSource::CurrentFiscal, &t.current_fiscal),
+                (FundSource::Carryover, &t.carryover),
+                (FundSource::SpecialAccount, &t.special_account),
+                (FundSource::Other, &t.other),
+            ];
+            let (form, form_file) = profile.evaluation_form(t.form.as_ref().map(|n| n.name.as_str()), false);
+            let scoring = (t.scored && t.evaluated, t.score_by_rule);
+            let s = e.scored(&t.name, rows, t.execution_score, &t.indicators, scoring, form);
+            ScoredTable { form_file, ..s }
         })
         .collect();
     e.project_report();
@@ -273,36 +300,30 @@ impl Evaluator<'_> {
 
     /// A scored table: its fund rows, 执行率, 预算执行得分, the 分值 and 得分
     /// of every indicator, the 一级 weights, 分值合计 and 总分.
+    /// A point score or weight typed in the file: points, never converted
+    /// by the file's money unit.
+    fn points(&mut self, name: impl Into<String>, a: Option<Amount>) -> Id {
+        self.l.input(name, a, self.file, Unit::Wanyuan)
+    }
+
+    /// One scored table: its fund rows (each with its 执行率), totals,
+    /// 预算执行 分值 and 得分, each indicator's 分值 and 得分 (typed, or by
+    /// rule when `scoring.1`), the 一级 sums and the 总分.
     fn scored(
         &mut self,
         key: &str,
-        rows: &[(&str, &FundRow)],
+        rows: FundRows,
         typed_score: Option<Amount>,
         groups: &[IndicatorGroup],
-        scored: bool,
+        (scored, by_rule): (bool, bool),
+        form: &ScoredForm,
     ) -> ScoredTable {
-        let cols = ["年初预算数", "全年预算数", "全年执行数"];
-        let mut columns: [Vec<Id>; 3] = Default::default();
-        for (row, f) in rows {
-            let prefix = if rows.len() == 1 { key.to_string() } else { format!("{key}.{row}") };
-            for (k, a) in [f.initial, f.annual, f.executed].into_iter().enumerate() {
-                columns[k].push(self.input(format!("{prefix}.{}", cols[k]), a));
-            }
-        }
-        let [initial, annual, executed] = if rows.len() == 1 {
-            [columns[0][0], columns[1][0], columns[2][0]]
-        } else {
-            [0, 1, 2].map(|k| self.l.sum(format!("{key}.{}", cols[k]), &columns[k]))
-        };
-        let base = match self.p.execution_rate_base {
-            ExecutionRateBase::Initial if !self.l.money(initial).is_zero() => initial,
-            _ => annual,
-        };
-        let rate = self.l.ratio_of(format!("{key}.执行率"), executed, base);
+        let rate = self.fund_rows(key, &rows);
+        let w = form.execution_weight.map(|a| a.value).unwrap_or(Money::from_int(EXECUTION_WEIGHT));
         let weight = self.l.rule(
             format!("{key}.预算执行分值"),
-            Value::Money(Money::from_int(EXECUTION_WEIGHT)),
-            "财预〔2020〕10号：预算执行率的分值为 10",
+            Value::Money(w),
+            "预算执行率的分值：表式的 execution_weight，缺省按财预〔2020〕10号为 10",
             vec![],
         );
         let mut level1: Vec<String> = Vec::new();
@@ -315,20 +336,29 @@ impl Evaluator<'_> {
         let mut by_level1: BTreeMap<&str, (Vec<Id>, Vec<Id>)> = BTreeMap::new();
         for g in groups {
             let prefix = format!("{key}.{}.{}", g.level1, g.level2);
-            let rows: Vec<(Id, Id)> = g
+            let merged = g.weight.is_some();
+            let rows: Vec<(Id, Id, bool)> = g
                 .rows
                 .iter()
                 .map(|r| {
-                    let w = self.input(format!("{prefix}.{}.分值", r.name), r.weight);
-                    let s = self.input(format!("{prefix}.{}.得分", r.name), r.score.filter(|_| scored));
-                    (w, s)
+                    let w = self.points(format!("{prefix}.{}.分值", r.name), r.weight);
+                    let name = format!("{prefix}.{}.得分", r.name);
+                    let by_rule = if scored && by_rule && !merged && r.score.is_none() {
+                        score::rule_score(r, val(&r.weight)).ok()
+                    } else {
+                        None
+                    };
+                    match (r.score.filter(|_| scored), by_rule) {
+                        (Some(a), _) => (w, self.points(name, Some(a)), true),
+                        (None, Some((v, how))) => (w, self.l.rule(name, Value::Money(v), how, vec![w]), true),
+                        (None, None) => (w, self.points(name, None), false),
+                    }
                 })
                 .collect();
-            let merged = g.weight.is_some();
             let (w, s) = if merged {
                 (
-                    self.input(format!("{prefix}.分值"), g.weight),
-                    self.input(format!("{prefix}.得分"), g.score.filter(|_| scored)),
+                    self.points(format!("{prefix}.分值"), g.weight),
+                    self.points(format!("{prefix}.得分"), g.score.filter(|_| scored)),
                 )
             } else {
                 let ws: Vec<Id> = rows.iter().map(|r| r.0).collect();
@@ -343,7 +373,7 @@ impl Evaluator<'_> {
                 merged,
                 weight: name(self.l, w),
                 score: name(self.l, s),
-                rows: rows.iter().map(|(w, s)| (name(self.l, *w), name(self.l, *s))).collect(),
+                rows: rows.iter().map(|(w, s, has)| (name(self.l, *w), name(self.l, *s), *has)).collect(),
             });
         }
         let mut weights = vec![weight];
@@ -356,9 +386,9 @@ impl Evaluator<'_> {
         self.l.sum(format!("{key}.分值合计"), &weights);
         if scored {
             let score = match typed_score {
-                Some(a) => self.input(format!("{key}.预算执行得分"), Some(a)),
+                Some(a) => self.points(format!("{key}.预算执行得分"), Some(a)),
                 None => {
-                    let v = self.l.ratio(&format!("{key}.执行率")).map(execution_score).unwrap_or_default();
+                    let v = self.l.ratio(&format!("{key}.执行率")).map(|r| execution_score(r, w)).unwrap_or_default();
                     let rule = "分值 × 执行率，四舍五入到 0.01，不超过分值（执行率无分母时为 0）";
                     self.l.rule(format!("{key}.预算执行得分"), Value::Money(v), rule, vec![weight, rate])
                 }
@@ -366,7 +396,50 @@ impl Evaluator<'_> {
             scores.insert(0, score);
             self.l.sum(format!("{key}.总分"), &scores);
         }
-        ScoredTable { key: key.to_string(), level1, scored, groups: names }
+        ScoredTable {
+            key: key.to_string(),
+            level1,
+            scored,
+            groups: names,
+            form: form.clone(),
+            form_file: PathBuf::new(),
+        }
+    }
+
+    /// A table's fund rows: 年初预算数, 全年预算数, 全年执行数 and 执行率 of
+    /// each row (`<表>.<资金>.…`) and of their total (`<表>.…`; a table of
+    /// one row is its own total). Gives the total's 执行率.
+    fn fund_rows(&mut self, key: &str, rows: &FundRows) -> Id {
+        let cols = ["年初预算数", "全年预算数", "全年执行数"];
+        let mut columns: [Vec<Id>; 3] = Default::default();
+        for (source, f) in rows {
+            let prefix = if rows.len() == 1 { key.to_string() } else { format!("{key}.{}", source.ledger_name()) };
+            let typed = [f.initial, f.annual, f.executed];
+            let ids: Vec<Id> =
+                typed.into_iter().enumerate().map(|(k, a)| self.input(format!("{prefix}.{}", cols[k]), a)).collect();
+            for (k, id) in ids.iter().enumerate() {
+                columns[k].push(*id);
+            }
+            if rows.len() > 1 {
+                let base = self.rate_base(ids[0], ids[1]);
+                self.l.ratio_of(format!("{prefix}.执行率"), ids[2], base);
+            }
+        }
+        let [initial, annual, executed] = if rows.len() == 1 {
+            [columns[0][0], columns[1][0], columns[2][0]]
+        } else {
+            [0, 1, 2].map(|k| self.l.sum(format!("{key}.{}", cols[k]), &columns[k]))
+        };
+        let base = self.rate_base(initial, annual);
+        self.l.ratio_of(format!("{key}.执行率"), executed, base)
+    }
+
+    /// What 执行率 divides by: 全年预算数, or 年初预算数 when the file says so and it is typed.
+    fn rate_base(&self, initial: Id, annual: Id) -> Id {
+        match self.p.execution_rate_base {
+            ExecutionRateBase::Initial if !self.l.money(initial).is_zero() => initial,
+            _ => annual,
+        }
     }
 
     /// The project report's fund paragraphs: per project the money received
@@ -643,28 +716,40 @@ impl Evaluator<'_> {
 }
 
 /// 预算执行得分 by rule: 分值 × 执行率, rounded to 0.01, at most the 分值.
-pub fn execution_score(rate: Ratio) -> Money {
-    let w = Money::from_int(EXECUTION_WEIGHT);
+pub fn execution_score(rate: Ratio, w: Money) -> Money {
     let s = Money(w.0 * rate.value()).round(2);
     if s > w { w } else { s }
 }
 
-/// The 一级 weights a table must have: its own, the profile's, or the national rule.
+/// The 一级 weights a table must have: its own, its form's, the profile's,
+/// or (`None`) the national rule.
 pub fn expected_weights(
     table: &BTreeMap<String, Amount>,
+    form: &ScoredForm,
     profile: Option<&Profile>,
 ) -> Option<BTreeMap<String, Money>> {
-    if !table.is_empty() {
-        return Some(table.iter().map(|(k, v)| (k.clone(), v.value)).collect());
+    for own in [table, &form.weights] {
+        if !own.is_empty() {
+            return Some(own.iter().map(|(k, v)| (k.clone(), v.value)).collect());
+        }
     }
     profile
         .filter(|p| !p.indicator_weights.is_empty())
         .map(|p| p.indicator_weights.iter().map(|(k, v)| (k.clone(), v.value)).collect())
 }
 
-/// A scored table as the rules read it: its name, indicators, figures, typed
-/// 预算执行得分 and own 一级 weights.
-type TableToCheck<'a> = (String, &'a [IndicatorGroup], &'a ScoredTable, Option<Amount>, &'a BTreeMap<String, Amount>);
+/// A scored table as the rules read it.
+struct TableToCheck<'a> {
+    name: String,
+    groups: &'a [IndicatorGroup],
+    s: &'a ScoredTable,
+    /// The typed 预算执行得分.
+    entered: Option<Amount>,
+    /// Its own 一级 weights.
+    own: &'a BTreeMap<String, Amount>,
+    by_rule: bool,
+    form: Option<&'a crate::model::Named>,
+}
 
 /// The 绩效自评 rules (layouts.md §3.4–3.5) and the cross-document rules.
 pub fn check(
@@ -680,15 +765,37 @@ pub fn check(
     };
     let mut tables: Vec<TableToCheck> = Vec::new();
     if let (Some(o), Some(s)) = (&p.overall, &e.overall) {
-        tables.push((o.title.clone(), &o.indicators, s, o.execution_score, &o.weights));
+        tables.push(TableToCheck {
+            name: o.title.clone(),
+            groups: &o.indicators,
+            s,
+            entered: o.execution_score,
+            own: &o.weights,
+            by_rule: o.score_by_rule,
+            form: o.form.as_ref(),
+        });
     }
     for (t, s) in p.projects.iter().zip(&e.projects) {
         if t.evaluated {
-            tables.push((format!("项目支出绩效自评表“{}”", t.name), &t.indicators, s, t.execution_score, &t.weights));
+            tables.push(TableToCheck {
+                name: format!("项目支出绩效自评表“{}”", t.name),
+                groups: &t.indicators,
+                s,
+                entered: t.execution_score,
+                own: &t.weights,
+                by_rule: t.score_by_rule,
+                form: t.form.as_ref(),
+            });
         }
     }
-    for (name, groups, s, entered, own) in tables {
+    for t in tables {
+        let TableToCheck { name, groups, s, entered, own, .. } = &t;
+        let (name, groups, s, entered) = (name.as_str(), *groups, *s, *entered);
         let key = &s.key;
+        if let (Some(f), Some(p)) = (t.form, profile) {
+            out.extend(form_name(file, f, p));
+        }
+        out.extend(rule_scores(file, name, groups, s.scored, t.by_rule));
         let at = groups
             .first()
             .and_then(|g| g.rows.first())
@@ -698,15 +805,20 @@ pub fn check(
             .unwrap_or_default();
         let weights: Vec<(String, Money)> =
             s.level1.iter().map(|l1| (l1.clone(), l.m(&format!("{key}.{l1}.分值")))).collect();
-        p2_weights(&mut out, file, at, &name, &weights, expected_weights(own, profile));
+        p2_weights(&mut out, file, at, name, &weights, expected_weights(own, &s.form, profile));
         let total_weight = l.m(&format!("{key}.分值合计"));
+        let execution_weight = l.m(&format!("{key}.预算执行分值"));
         if total_weight != Money::from_int(100) {
             push(
                 &mut out,
                 "P-1",
                 Severity::Error,
                 at,
-                format!("{name}：分值合计为 {}（预算执行 10 + 各指标），应为 100", total_weight.trimmed()),
+                format!(
+                    "{name}：分值合计为 {}（预算执行 {} + 各指标），应为 100",
+                    total_weight.trimmed(),
+                    execution_weight.trimmed()
+                ),
             );
         }
         for g in groups {
@@ -738,7 +850,7 @@ pub fn check(
         if let (Some(a), Some(r)) = (entered, l.ratio(&format!("{key}.执行率")))
             && s.scored
         {
-            let c = execution_score(r);
+            let c = execution_score(r, execution_weight);
             if a.value != c {
                 push(
                     &mut out,
@@ -844,6 +956,84 @@ fn scale(l: &mut Ledger, out: &mut Vec<Diagnostic>, file: &Path, p: &Performance
             ),
         ));
     }
+}
+
+/// P-FORM: a table's `form:` names a 自评表 form the profile knows.
+fn form_name(file: &Path, f: &crate::model::Named, p: &Profile) -> Option<Diagnostic> {
+    if p.evaluation_form_sets.contains_key(&f.name) {
+        return None;
+    }
+    let known: Vec<&str> = p.evaluation_form_sets.keys().map(String::as_str).collect();
+    let near = crate::model::did_you_mean(&f.name, known.iter().copied());
+    let msg = format!(
+        "找不到自评表表式“{}”{near}（profiles/自评表/ 中有：{}）：按版式方案的表式印出会是另一种表",
+        f.name,
+        known.join("、")
+    );
+    Some(Diagnostic::new("P-FORM", Severity::Error, file, f.at, msg))
+}
+
+/// P-SCORE and P-QUAL: scores by rule. A table that asks for them must
+/// give each indicator what the rule needs (or a typed 得分); a typed 得分
+/// that differs from the rule is a warning, like P-6; a 定性 得分 outside
+/// its grade's band is an error.
+fn rule_scores(file: &Path, name: &str, groups: &[IndicatorGroup], scored: bool, by_rule: bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !scored {
+        return out;
+    }
+    for g in groups {
+        for r in &g.rows {
+            let at = r.score.or(r.weight).map(|a| a.at).unwrap_or_default();
+            if let (Some(grade), Some(sc), Some(w)) = (r.grade, r.score, r.weight.or(g.weight))
+                && !score::in_band(grade, w.value, sc.value)
+            {
+                let (lo, hi) = grade.band();
+                let msg = format!(
+                    "{name}：“{}”为定性指标{}，得分应在分值 {} 的 {lo}%–{hi}% 之间，填写为 {}",
+                    r.name,
+                    grade.zh(),
+                    w.value.trimmed(),
+                    sc.value.trimmed()
+                );
+                out.push(Diagnostic::new("P-QUAL", Severity::Error, file, sc.at, msg));
+            }
+            if !by_rule {
+                continue;
+            }
+            if g.weight.is_some() {
+                let msg = format!(
+                    "{name}：二级指标“{}”的分值是合并的，按规则计分（score_by_rule）要给每个三级指标写分值",
+                    g.level2
+                );
+                out.push(Diagnostic::new("P-SCORE", Severity::Error, file, g.weight.map(|a| a.at).unwrap_or(at), msg));
+                break;
+            }
+            match (score::rule_score(r, val(&r.weight)), r.score) {
+                (Err(why), None) => {
+                    let msg = format!("{name}：“{}”不能按规则计分：{why}（或直接填写 score）", r.name);
+                    out.push(Diagnostic::new("P-SCORE", Severity::Error, file, at, msg));
+                }
+                (Ok((v, how)), Some(typed)) if v != typed.value => {
+                    let msg = format!(
+                        "{name}：“{}”得分填写为 {}，按规则计算为 {}（{how}）",
+                        r.name,
+                        typed.value.trimmed(),
+                        v.trimmed()
+                    );
+                    out.push(
+                        Diagnostic::new("P-SCORE", Severity::Warning, file, typed.at, msg).with_values(
+                            v.trimmed(),
+                            typed.value.trimmed(),
+                            (typed.value - v).signed(),
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// P-2: the 一级 weights against the table's, the profile's or the national ones.
@@ -1142,7 +1332,8 @@ mod tests {
     #[test]
     fn execution_scores_are_capped() {
         let m = |s: &str| Money::parse(s).unwrap();
-        assert_eq!(execution_score(Ratio::of(m("19.76"), m("20")).unwrap()), m("9.88"));
-        assert_eq!(execution_score(Ratio::of(m("30"), m("20")).unwrap()), m("10"));
+        let ten = Money::from_int(10);
+        assert_eq!(execution_score(Ratio::of(m("19.76"), m("20")).unwrap(), ten), m("9.88"));
+        assert_eq!(execution_score(Ratio::of(m("30"), m("20")).unwrap(), ten), m("10"));
     }
 }
