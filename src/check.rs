@@ -150,7 +150,9 @@ pub const RULES: &[Rule] = &[
         severity: Warning,
         description: "绩效自评表按规则计分（score_by_rule）：填写的得分 = 按财预〔2020〕10号计算的得分；不能计算时为错误",
     },
-    Rule { id: "P-QUAL", severity: Error, description: "绩效自评表：定性指标的得分在其完成档次（grade）的分值区间内" },
+    Rule {
+        id: "P-QUAL", severity: Error, description: "绩效自评表：定性指标的得分在其完成档次（grade）的分值区间内"
+    },
     Rule { id: "P-FORM", severity: Error, description: "绩效自评表：form 所写的自评表表式存在" },
     Rule {
         id: "P-9",

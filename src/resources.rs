@@ -111,7 +111,9 @@ fn evaluation_forms(root: &Path) -> Result<BTreeMap<String, (ScoredForms, PathBu
             continue;
         };
         let (set, origin) = found?;
-        for (what, form) in std::iter::once(("project", &set.project)).chain(set.overall.as_ref().map(|o| ("overall", o))) {
+        for (what, form) in
+            std::iter::once(("project", &set.project)).chain(set.overall.as_ref().map(|o| ("overall", o)))
+        {
             form.check().map_err(|e| LoadError {
                 file: origin.clone(),
                 at: Loc::default(),

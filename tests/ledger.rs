@@ -167,10 +167,13 @@ fn every_pdf_has_bookmarks_and_tagged_headings() {
             let xml = Command::new("pdftohtml").args(["-xml", "-i", "-stdout", "-q"]).arg(p).output().unwrap();
             let xml = String::from_utf8_lossy(&xml.stdout);
             let items = xml.matches("<item page=").count();
-            assert!(items >= 5, "{}: {items} bookmarks", p.display());
             let info = Command::new("pdfinfo").arg("-struct").arg(p).output().unwrap();
             let tags = String::from_utf8_lossy(&info.stdout);
-            assert!(tags.contains("H1") && tags.contains("H2"), "{}: no H1/H2 tags", p.display());
+            // A 部门决算 has its parts and tables; a report at least its sections and tables;
+            // tables published alone one bookmark (an H1) per table.
+            let (least, h2) = if p.to_string_lossy().ends_with("部门决算.pdf") { (5, true) } else { (2, false) };
+            assert!(items >= least, "{}: {items} bookmarks", p.display());
+            assert!(tags.contains("H1") && (!h2 || tags.contains("H2")), "{}: no H1/H2 tags", p.display());
         }
     }
     // The 目录 lists the bookmarks' headings: 怀化's first part and its tables.

@@ -310,7 +310,13 @@ fn every_computed_kind_renders_or_is_refused() {
         one.reports = vec![r.clone()];
         let mut l = gongkai::ledger::Ledger::new();
         let file = l.file(std::path::Path::new("绩效自评.yaml"));
-        let e = gongkai::evaluate::evaluate(&mut l, &one, file, false, &gongkai::resources::profile(&repo().join("data"), "湖南-县级-2023").unwrap());
+        let e = gongkai::evaluate::evaluate(
+            &mut l,
+            &one,
+            file,
+            false,
+            &gongkai::resources::profile(&repo().join("data"), "湖南-县级-2023").unwrap(),
+        );
         let refused = gongkai::evaluate::check(&mut l, std::path::Path::new("绩效自评.yaml"), &one, &e, None)
             .iter()
             .any(|d| d.rule == "P-COMPUTED" && d.message.contains(&format!("计算段落 {kind} ")));

@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use crate::derive::three_public_items;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ledger::{Formula, Id, Ledger, Value};
+use crate::model::scored_form::{FundSource, ScoredForm};
 use crate::model::{
     Amount, ComputedKey, EconItem, ExecutionRateBase, FundRow, IndicatorGroup, Loc, NamedAmount, PerformanceFile,
     Profile, ThreeColumns, ThreePublicItems, val,
 };
-use crate::model::scored_form::{FundSource, ScoredForm};
 use crate::money::{Money, Ratio, Unit};
 
 /// The weight of the 预算执行 row (财预〔2020〕10号).
@@ -1021,13 +1021,11 @@ fn rule_scores(file: &Path, name: &str, groups: &[IndicatorGroup], scored: bool,
                         typed.value.trimmed(),
                         v.trimmed()
                     );
-                    out.push(
-                        Diagnostic::new("P-SCORE", Severity::Warning, file, typed.at, msg).with_values(
-                            v.trimmed(),
-                            typed.value.trimmed(),
-                            (typed.value - v).signed(),
-                        ),
-                    );
+                    out.push(Diagnostic::new("P-SCORE", Severity::Warning, file, typed.at, msg).with_values(
+                        v.trimmed(),
+                        typed.value.trimmed(),
+                        (typed.value - v).signed(),
+                    ));
                 }
                 _ => {}
             }
@@ -1272,6 +1270,10 @@ fn p13_cost_indicators(l: &mut Ledger, out: &mut Vec<Diagnostic>, file: &Path, p
         let executed = l.m(&format!("{}.全年执行数", t.name));
         for g in t.indicators.iter().filter(|g| g.level2.contains("成本")) {
             for r in &g.rows {
+                // A cost in other units (人均 元, 元/人次) is not the table's amount.
+                if r.unit.as_deref().is_some_and(|u| !matches!(u.trim(), "万元" | "万")) {
+                    continue;
+                }
                 let Some(v) = r.actual.as_deref().and_then(amount_in_text) else { continue };
                 let v = p.unit.unwrap_or_default().to_wanyuan(v);
                 if v != executed {

@@ -21,9 +21,11 @@ pub fn rule_score(ind: &Indicator, weight: Money) -> Result<(Money, String), Str
         return Ok((s, format!("定性指标{}：取该档上限，分值 × {top}%", grade.zh())));
     }
     let target = ind.value.as_ref().map(|v| v.name.as_str()).ok_or("没有写指标值（value），不能按规则计分")?;
-    let target = number_in(target, ind.unit.as_deref()).ok_or_else(|| format!("指标值“{target}”不是数，不能按规则计分"))?;
+    let target =
+        number_in(target, ind.unit.as_deref()).ok_or_else(|| format!("指标值“{target}”不是数，不能按规则计分"))?;
     let actual = ind.actual.as_deref().ok_or("没有写完成值（actual），不能按规则计分")?;
-    let actual = number_in(actual, ind.unit.as_deref()).ok_or_else(|| format!("完成值“{actual}”不是数，不能按规则计分"))?;
+    let actual =
+        number_in(actual, ind.unit.as_deref()).ok_or_else(|| format!("完成值“{actual}”不是数，不能按规则计分"))?;
     let (t, a) = (target.0, actual.0);
     let (ratio, how) = if nature.reverse() {
         // 逆向: reaching the target means staying at or under it.

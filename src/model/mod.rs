@@ -25,13 +25,15 @@ pub use unit::{Consolidates, Named, Unit};
 use crate::money::Money;
 
 /// “，是否想写“x”？” for the allowed word nearest to `value` (Jaro–Winkler
-/// above 0.7), or nothing: the one suggestion every “unknown key / value”
-/// message gives. Dotted quantity names use `ledger::suggest` instead.
+/// above 0.7, or one character off — a typo in a two-character Chinese name
+/// such as 安微 for 安徽 scores only 0.67), or nothing: the one suggestion
+/// every “unknown key / value” message gives. Dotted quantity names use
+/// `ledger::suggest` instead.
 pub fn did_you_mean<'a>(value: &str, allowed: impl IntoIterator<Item = &'a str>) -> String {
     allowed
         .into_iter()
         .map(|a| (strsim::jaro_winkler(value, a), a))
-        .filter(|(score, _)| *score > 0.7)
+        .filter(|(score, a)| *score > 0.7 || (value.chars().count() >= 2 && strsim::levenshtein(value, a) == 1))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, a)| format!("，是否想写“{a}”？"))
         .unwrap_or_default()

@@ -852,9 +852,11 @@ impl TryFrom<String> for Nature {
             "＜" => "<",
             other => other,
         };
-        Nature::ALL.iter().find(|(sym, _)| *sym == alias).map(|(_, n)| *n).ok_or_else(|| {
-            format!("指标性质“{t}”不认识（可用：=、≥、≤、>、<、定性；也可写 >=、<=）")
-        })
+        Nature::ALL
+            .iter()
+            .find(|(sym, _)| *sym == alias)
+            .map(|(_, n)| *n)
+            .ok_or_else(|| format!("指标性质“{t}”不认识（可用：=、≥、≤、>、<、定性；也可写 >=、<=）"))
     }
 }
 

@@ -525,7 +525,11 @@ impl Profile {
     /// The form a self-evaluation table prints with — the one its `form:`
     /// names, else the profile's — and the file it is written in. An
     /// unknown name falls back to the profile's (P-FORM reports it).
-    pub fn evaluation_form(&self, name: Option<&str>, overall: bool) -> (&super::scored_form::ScoredForm, std::path::PathBuf) {
+    pub fn evaluation_form(
+        &self,
+        name: Option<&str>,
+        overall: bool,
+    ) -> (&super::scored_form::ScoredForm, std::path::PathBuf) {
         let set = name
             .and_then(|n| self.evaluation_form_sets.get(n))
             .or_else(|| self.evaluation_form_sets.get(&self.evaluation_forms))

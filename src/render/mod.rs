@@ -243,7 +243,11 @@ impl Figures {
     /// A table cell in the table format with `decimals` of its own (a
     /// 自评表 form's money_decimals); blank when zero unless `zero`.
     pub fn cell_decimals(&self, name: &str, decimals: u32, zero: bool) -> String {
-        let style = if self.table.style == crate::money::MoneyStyle::Trim { self.table.style } else { crate::money::MoneyStyle::Fixed2 };
+        let style = if self.table.style == crate::money::MoneyStyle::Trim {
+            self.table.style
+        } else {
+            crate::money::MoneyStyle::Fixed2
+        };
         let f = MoneyFormat { decimals, style, ..self.table };
         self.format(name, &f, !zero)
     }
@@ -251,7 +255,8 @@ impl Figures {
     /// Points (a 分值 or 得分): never converted by the money unit, trailing
     /// zeros dropped, zeros shown.
     pub fn points(&self, name: &str) -> String {
-        let f = MoneyFormat { unit: Unit::Wanyuan, style: crate::money::MoneyStyle::Trim, decimals: 2, thousands: false };
+        let f =
+            MoneyFormat { unit: Unit::Wanyuan, style: crate::money::MoneyStyle::Trim, decimals: 2, thousands: false };
         self.format(name, &f, false)
     }
 

@@ -79,6 +79,9 @@ pub struct BasicDataView {
     pub prev_year: u16,
     pub year: u16,
     pub rows: Vec<(String, u8, Vec<Cell>)>,
+    /// The table's last rows, kept on one page with the 楼堂馆所 rows, the
+    /// 说明 and the signature.
+    pub tail: Vec<(String, u8, Vec<Cell>)>,
     pub buildings: Vec<Cell>,
     pub thrift: String,
     pub signature: SignatureView,
@@ -249,6 +252,9 @@ pub fn report_view(
     }
 }
 
+/// How many last rows of the 基础数据表's 经费控制情况 go with its end.
+const BASIC_DATA_KEEP: usize = 3;
+
 fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureView) -> BasicDataView {
     let y = cx.p.year;
     let row = |label: &str, indent: u8, q: &str| -> (String, u8, Vec<Cell>) {
@@ -285,6 +291,7 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
     } else {
         vec![Cell::blank(), Cell::blank(), Cell::blank()]
     };
+    let tail = rows.split_off(rows.len() - BASIC_DATA_KEEP);
     let bl = |n: &str| Cell::q(format!("基础数据表.楼堂馆所.{n}"));
     BasicDataView {
         unit: cx.unit.name.clone(),
@@ -292,6 +299,7 @@ fn basic_data_view(cx: &Ctx, b: &crate::model::BasicData, signature: SignatureVi
         prev_year: y - 1,
         year: y,
         rows,
+        tail,
         buildings: vec![
             bl("批复规模"),
             bl("实际规模"),

@@ -13,8 +13,8 @@ use serde::Serialize;
 use crate::evaluate::ScoredTable;
 use crate::model::IndicatorGroup;
 use crate::model::scored_form::{
-    FormBlock, FormCell, FundSource, FundValue, FundsBlock, IndicatorValue, IndicatorsBlock, SignatureField,
-    TextField, TotalBlock, TotalValue,
+    FormBlock, FormCell, FundSource, FundValue, FundsBlock, IndicatorValue, IndicatorsBlock, SignatureField, TextField,
+    TotalBlock, TotalValue,
 };
 use crate::model::{Indicator, Signature};
 
@@ -158,7 +158,8 @@ pub fn form_view(
         }
     }
     if !form.signature.is_empty() {
-        let items = form.signature.iter().map(|i| (i.label.clone(), signature_value(&texts.signature, i.field))).collect();
+        let items =
+            form.signature.iter().map(|i| (i.label.clone(), signature_value(&texts.signature, i.field))).collect();
         b.rows.push(FormRowView { cells: vec![signature_cell(items, form.columns.len())], header: false, bare: true });
     }
     let keep = b.keep_from.map_or(0, |k| b.rows.len() - k);
@@ -326,7 +327,12 @@ impl Builder<'_> {
             } else {
                 FormCellView::text("ctr", l1)
             };
-            level1_spans.push(SpanView { start: first + start, len: self.rows.len() - first - start, body: label, open: false });
+            level1_spans.push(SpanView {
+                start: first + start,
+                len: self.rows.len() - first - start,
+                body: label,
+                open: false,
+            });
         }
         if let Some(l) = &i.label {
             let len = self.rows.len() - first;
@@ -424,36 +430,86 @@ fn indicator_text(r: &Indicator, c: IndicatorValue) -> String {
     }
 }
 
-/// Checks a laid-out form fills its grid row by row (the form was checked
-/// when read; this guards the layout code itself).
 #[cfg(test)]
-pub fn fills(v: &FormView, n: usize) -> Result<(), String> {
-    let mut covered = vec![0usize; n];
-    let mut span_rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); v.rows.len()];
-    for column in &v.spans {
-        for s in column {
-            span_rows[s.start].push((s.len, 1));
+mod tests {
+    use super::*;
+
+    /// Checks a laid-out form fills its grid row by row (the form was checked
+    /// when read; this guards the layout code: a misplaced cell would shift
+    /// every later one).
+    fn fills(v: &FormView, n: usize) -> Result<(), String> {
+        let mut covered = vec![0usize; n];
+        let mut span_rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); v.rows.len()];
+        for column in &v.spans {
+            for s in column {
+                span_rows[s.start].push((s.len, 1));
+            }
         }
+        for (y, row) in v.rows.iter().enumerate() {
+            let mut x = 0;
+            let cells = span_rows[y].iter().copied().chain(row.cells.iter().map(|c| (c.rowspan, c.colspan)));
+            for (down, across) in cells {
+                while x < n && covered[x] > 0 {
+                    x += 1;
+                }
+                if x + across > n {
+                    return Err(format!("row {y} overflows"));
+                }
+                for c in covered.iter_mut().skip(x).take(across) {
+                    *c = down;
+                }
+                x += across;
+            }
+            if covered.contains(&0) {
+                return Err(format!("row {y} is not filled: {covered:?}"));
+            }
+            covered.iter_mut().for_each(|c| *c -= 1);
+        }
+        Ok(())
     }
-    for (y, row) in v.rows.iter().enumerate() {
-        let mut x = 0;
-        let cells = span_rows[y].iter().copied().chain(row.cells.iter().map(|c| (c.rowspan, c.colspan)));
-        for (down, across) in cells {
-            while x < n && covered[x] > 0 {
-                x += 1;
+
+    /// Every table of the samples that use the three built-in forms — 湖南
+    /// (怀化: merged 二级 scores, padded blocks, the 整体 table's extra
+    /// rows), 全国 (an unscored table) and 四川 — fills its grid.
+    #[test]
+    fn every_sample_table_fills_its_grid() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let shared = crate::resources::Shared::default();
+        let mut tables = 0;
+        for unit in ["怀化市就业服务中心", "示例中央部门（虚构）", "示例县人社局（虚构，四川式）"]
+        {
+            let uy = crate::load::UnitYear::find(&data.join(unit), 2023);
+            let a = crate::unit_year::assess(&uy, &shared).unwrap_or_else(|e| panic!("{unit}: {e:?}"));
+            let (p, e) = (a.data.performance.as_ref().unwrap(), a.evaluation.as_ref().unwrap());
+            let sig = Signature::default();
+            fn texts<'a>(name: &'a str, sig: &Signature) -> TableTexts<'a> {
+                TableTexts {
+                    name,
+                    title: None,
+                    supervising: "",
+                    implementing: "",
+                    goal: None,
+                    achieved: None,
+                    content: None,
+                    conclusion: None,
+                    problems: None,
+                    measures: None,
+                    number: None,
+                    execution_note: None,
+                    reasons: vec![],
+                    signature: sig.clone(),
+                }
             }
-            if x + across > n {
-                return Err(format!("row {y} overflows"));
+            let overall = p.overall.as_ref().zip(e.overall.as_ref()).map(|(o, s)| (s, &o.indicators));
+            let projects =
+                p.projects.iter().zip(&e.projects).filter(|(t, _)| t.evaluated).map(|(t, s)| (s, &t.indicators));
+            for (s, groups) in overall.into_iter().chain(projects) {
+                let v = form_view(s, &texts(&s.key, &sig), groups, 2023, "t".into(), None, None);
+                fills(&v, s.form.columns.len()).unwrap_or_else(|e| panic!("{unit} {}: {e}", s.key));
+                assert!(v.keep >= 2, "{unit} {}: the end keeps together", s.key);
+                tables += 1;
             }
-            for c in covered.iter_mut().skip(x).take(across) {
-                *c = down;
-            }
-            x += across;
         }
-        if covered.iter().any(|c| *c == 0) {
-            return Err(format!("row {y} is not filled: {covered:?}"));
-        }
-        covered.iter_mut().for_each(|c| *c -= 1);
+        assert_eq!(tables, 1 + 11 + 2 + 2);
     }
-    Ok(())
 }
