@@ -855,7 +855,8 @@ fn compare_percent(key: &str, text: &str, r: Option<Ratio>) -> Option<Diagnostic
 }
 
 /// The name closest in meaning to `key`, or none: a suggestion must share
-/// the last part of the name (what is measured) or differ only by a slip.
+/// the last part of the name (what is measured) or differ only by a slip
+/// (very similar, or one character off: 执行律 for 执行率).
 pub fn suggest<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let last = key.rsplit('.').next().unwrap_or(key);
     names
@@ -864,7 +865,7 @@ pub fn suggest<'a>(key: &str, names: impl Iterator<Item = &'a str>) -> Option<&'
             let whole = strsim::jaro_winkler(key, n);
             let score = if n_last == last {
                 1.0 + whole
-            } else if whole > 0.93 {
+            } else if whole > 0.93 || strsim::levenshtein(key, n) == 1 {
                 whole
             } else {
                 return None;

@@ -238,6 +238,21 @@ fn a_form_written_in_the_data_folder_and_an_unknown_one() {
     );
     assert!(f[0].line > 0, "located at its line");
 
+    // A misspelt quantity in a form's cell is named against the form's file, with the nearest name.
+    edit(&file, "form: 安微", "form: 安徽");
+    let anhui = std::fs::read_to_string(forms.join("安徽.yaml")).unwrap();
+    let misspelt = anhui.replace(
+        "        - [{hd: 项目名称}, {field: name, colspan: 9}]",
+        "        - [{hd: 项目名称}, {field: name, colspan: 8}, {q: 执行律}]",
+    );
+    std::fs::write(forms.join("安徽.yaml"), misspelt).unwrap();
+    let o = &check(std::slice::from_ref(&unit))[0];
+    let e = findings(o, "L-FORM");
+    assert_eq!(e.len(), 1, "{:?}", o.diagnostics);
+    assert!(e[0].file.ends_with("profiles/自评表/安徽.yaml"), "{}", e[0].file.display());
+    assert!(e[0].message.contains("“执行律”") && e[0].message.contains("是否想写“执行率”"), "{}", e[0].message);
+    std::fs::write(forms.join("安徽.yaml"), anhui).unwrap();
+
     // A form whose row does not fill the grid is refused when the profile is read, naming the file.
     let broken = std::fs::read_to_string(forms.join("安徽.yaml"))
         .unwrap()

@@ -795,6 +795,7 @@ pub fn check(
         if let (Some(f), Some(p)) = (t.form, profile) {
             out.extend(form_name(file, f, p));
         }
+        out.extend(form_quantities(l, s));
         out.extend(rule_scores(file, name, groups, s.scored, t.by_rule));
         let at = groups
             .first()
@@ -971,6 +972,31 @@ fn form_name(file: &Path, f: &crate::model::Named, p: &Profile) -> Option<Diagno
         known.join("、")
     );
     Some(Diagnostic::new("P-FORM", Severity::Error, file, f.at, msg))
+}
+
+/// L-FORM: every quantity a table's form prints in its `rows` (as `q:`,
+/// after the table's name) is one the ledger has — reported against the
+/// form's file, with the nearest name.
+fn form_quantities(l: &Ledger, s: &ScoredTable) -> Vec<Diagnostic> {
+    use crate::model::scored_form::FormBlock;
+    let cells = s.form.body.iter().flat_map(|b| match b {
+        FormBlock::Rows(rows) => rows.iter().flatten().collect::<Vec<_>>(),
+        FormBlock::Funds(f) => f.after.iter().flatten().collect(),
+        _ => Vec::new(),
+    });
+    let prefix = format!("{}.", s.key);
+    let mine = || l.entries().iter().filter_map(|e| e.name.strip_prefix(&prefix));
+    cells
+        .filter_map(|c| c.q.as_deref())
+        .filter(|q| l.id(&format!("{prefix}{q}")).is_none())
+        .map(|q| {
+            let near = crate::ledger::suggest(q, mine()).map(|n| format!("，是否想写“{n}”？")).unwrap_or_default();
+            let msg = format!(
+                "自评表表式印本表的“{q}”，数字账中没有“{prefix}{q}”{near}（本表的量见 gongkai check --list-quantities）"
+            );
+            Diagnostic::new("L-FORM", Severity::Error, &s.form_file, Loc::default(), msg)
+        })
+        .collect()
 }
 
 /// P-SCORE and P-QUAL: scores by rule. A table that asks for them must
