@@ -155,6 +155,16 @@ pub const RULES: &[Rule] = &[
     },
     Rule { id: "P-FORM", severity: Error, description: "绩效自评表：form 所写的自评表表式存在" },
     Rule {
+        id: "P-TARGET",
+        severity: Error,
+        description: "绩效自评表：一个指标只写 target（照印的指标值）或 nature/value（性质、值、单位），不两样都写",
+    },
+    Rule {
+        id: "P-UNPRINTED",
+        severity: Warning,
+        description: "绩效自评表：数据中写了表式没有位置印出的文字（评价结论、偏差原因、报表编号……）",
+    },
+    Rule {
         id: "P-9",
         severity: Error,
         description: "整体支出绩效自评表：年初预算数 = 按收入性质分之和 = 按支出性质分之和",
@@ -243,6 +253,9 @@ pub const RULES: &[Rule] = &[
         description: "汇总：成员单位文件夹不存在、没有该年度决算数据、未通过审核，或重复列出",
     },
     Rule { id: "H-CLAIM", severity: Error, description: "汇总：同一决算单位被两个部门汇总" },
+    Rule {
+        id: "H-UNLISTED", severity: Warning, description: "汇总：主管部门是本部门的单位没有列在 consolidates 中"
+    },
     Rule {
         id: "H-ELIM",
         severity: Error,

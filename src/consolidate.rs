@@ -26,18 +26,22 @@ pub struct Consolidation {
     pub data: FinalAccounts,
     /// The members' unit names, 本级 first: 第一部分's 决算单位构成.
     pub names: Vec<String>,
-    /// Errors that make the sum unusable, and one note per elimination.
+    /// What the 汇总 found: its errors and one note per elimination.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every member was summed and every internal flow eliminated: the
+    /// data is the department's (else it is a sum of part of it).
+    pub complete: bool,
 }
 
 /// The department's data for `uy.year`: `own` (the department's `决算.yaml`,
 /// words only) with every member's amounts added and the internal flows
 /// eliminated. `unit_file` is the department's `单位.yaml`.
-pub fn consolidate(uy: &UnitYear, c: &Consolidates, own: &FinalAccounts, shared: &Shared) -> Consolidation {
+pub fn consolidate(uy: &UnitYear, c: &Consolidates, own: &FinalAccounts, name: &str, shared: &Shared) -> Consolidation {
     let unit_file = uy.dir.join(load::UNIT_FILE);
     let own_file = uy.dir.join(uy.year.to_string()).join(load::FINAL_ACCOUNTS_FILE);
     let mut out = typed_in_department(&own_file, own);
     out.extend(claimed_twice(uy, c, &unit_file));
+    out.extend(unlisted(uy, c, name, &unit_file));
     let mut members: Vec<Member> = Vec::new();
     for named in c.all() {
         if members.iter().any(|m| m.folder == named.name) {
@@ -51,15 +55,18 @@ pub fn consolidate(uy: &UnitYear, c: &Consolidates, own: &FinalAccounts, shared:
     let names = members.iter().map(|m| m.name.clone()).collect();
     let to = own.unit.unwrap_or_default();
     let mut data = own.clone();
-    if members.len() == c.all().count() {
+    let mut complete = members.len() == c.all().count();
+    if complete {
         let (main, subs) = members.split_first_mut().expect("本级 is always listed");
-        out.extend(eliminate(main, subs, to));
+        let found = eliminate(main, subs, to);
+        complete = !found.iter().any(|d| d.rule == "H-ELIM");
+        out.extend(found);
         for m in &members {
             merge(&mut data, &m.data, &mut Adder { from: m.data.unit.unwrap_or_default(), to });
         }
         tidy(&mut data);
     }
-    Consolidation { data, names, diagnostics: out }
+    Consolidation { data, names, diagnostics: out, complete }
 }
 
 /// Every file a department's documents for `year` depend on beyond its own:
@@ -221,6 +228,28 @@ fn claimed_twice(uy: &UnitYear, c: &Consolidates, unit_file: &Path) -> Vec<Diagn
     out
 }
 
+/// H-UNLISTED: a unit of the same data root that names this department as
+/// its 主管部门 but is not consolidated (a member left out changes every total).
+fn unlisted(uy: &UnitYear, c: &Consolidates, name: &str, unit_file: &Path) -> Vec<Diagnostic> {
+    let listed: Vec<&str> = c.all().map(|n| n.name.as_str()).collect();
+    sibling_units(&uy.root)
+        .into_iter()
+        .filter(|folder| !listed.contains(&folder.as_str()) && uy.root.join(folder) != uy.dir)
+        .filter_map(|folder| {
+            let file = uy.root.join(&folder).join(load::UNIT_FILE);
+            let u = load::read_yaml::<Unit>(&file).ok()?;
+            (u.supervising_department.as_deref().map(str::trim) == Some(name.trim()) && u.consolidates.is_none())
+                .then(|| {
+                    let msg = format!(
+                        "单位“{folder}”的主管部门是本部门，但没有列在 consolidates 中，其收支不在部门决算内：若它是本部门的决算单位，请加入 members"
+                    );
+                    Diagnostic::new("H-UNLISTED", Severity::Warning, unit_file, c.main.at, msg)
+                        .with_related([Related::new(&file, Loc::default(), "该单位的 supervising_department")])
+                })
+        })
+        .collect()
+}
+
 /// H-AMOUNT: amounts and counts typed in the department's own file, which
 /// would be added to nothing (the sum comes from the members).
 fn typed_in_department(file: &Path, own: &FinalAccounts) -> Vec<Diagnostic> {
@@ -294,15 +323,20 @@ fn eliminate(main: &mut Member, subs: &mut [Member], to: MoneyUnit) -> Vec<Diagn
         let u = to.zh();
         if sa != sb {
             let msg = format!(
-                "内部往来两边不相等，无法抵销：{who_a}{what_a} {} {u}，{who_b}{what_b}合计 {} {u}",
+                "内部往来两边不相等，无法抵销：{who_a}{what_a} {} {u}，{who_b}{what_b}合计 {} {u}（差 {}）：两边是同一笔钱，应相等，请核对两个文件",
                 sa.trimmed(),
-                sb.trimmed()
+                sb.trimmed(),
+                (sb - sa).abs().trimmed()
             );
-            out.push(
-                Diagnostic::new("H-ELIM", Severity::Error, first, at, msg)
-                    .with_values(sa.trimmed(), sb.trimmed(), (sb - sa).signed())
-                    .with_related(related),
-            );
+            // A side typed nowhere is named by its file: the 本级's, or the subordinates'.
+            let blank = match (a.is_empty(), b.is_empty()) {
+                (true, _) => vec![Related::new(&main.file, Loc::default(), format!("本级未填写{what_a}"))],
+                (_, true) => {
+                    subs.iter().map(|s| Related::new(&s.file, Loc::default(), format!("未填写{what_b}"))).collect()
+                }
+                _ => Vec::new(),
+            };
+            out.push(Diagnostic::new("H-ELIM", Severity::Error, first, at, msg).with_related(related.chain(blank)));
         } else {
             let parts: Vec<String> = b.iter().map(|f| format!("{} {} {u}", f.member, f.amount.trimmed())).collect();
             let msg = format!(

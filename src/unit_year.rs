@@ -57,10 +57,14 @@ impl Assessed {
 }
 
 /// Loads, derives and checks one unit-year. Fails (with its diagnostics)
-/// only when a file cannot be loaded.
+/// when a file cannot be loaded, or a department cannot be summed from its
+/// members (what else would be checked is a sum of nothing).
 pub fn assess(uy: &UnitYear, shared: &Shared) -> Result<Assessed, Vec<Diagnostic>> {
     let mut data = uy.load().map_err(|e| from_load_all(&e))?;
-    let consolidated = consolidated(uy, &mut data, shared);
+    let (consolidated, complete) = consolidated(uy, &mut data, shared);
+    if !complete {
+        return Err(consolidated);
+    }
     let profile_name = data.final_accounts.as_ref().and_then(|f| f.profile.as_deref()).unwrap_or(&data.unit.profile);
     let profile = shared.get(&uy.root, profile_name, uy.year).map_err(|e| vec![from_load(&e)])?;
     let (prof, cat) = (&profile.0, &profile.1);
@@ -126,8 +130,18 @@ fn previous_ledger(uy: &UnitYear, shared: &Shared, out: &mut Vec<Diagnostic>) ->
     let prev = UnitYear::find(&uy.dir, uy.year - 1);
     let mut loaded = prev.load();
     if let Ok(data) = &mut loaded {
-        let found = consolidated(&prev, data, shared);
-        out.extend(found.into_iter().filter(|d| d.severity == Severity::Error));
+        // Last year's 汇总 that cannot be done (a member new this year has no data
+        // for it) leaves last year's figures to `previous:`, as without the file.
+        let (found, complete) = consolidated(&prev, data, shared);
+        if !complete {
+            let errors = found.into_iter().filter(|d| d.severity == Severity::Error);
+            out.extend(errors.map(|d| Diagnostic {
+                severity: Severity::Warning,
+                message: format!("上年（{}）汇总无法完成，上年数改用本年文件的 previous:：{}", uy.year - 1, d.message),
+                ..d
+            }));
+            return None;
+        }
     }
     let (unit, fa) = match &loaded {
         Ok(YearData { unit, final_accounts: Some(fa), .. }) => (unit, fa),
@@ -152,15 +166,16 @@ fn previous_ledger(uy: &UnitYear, shared: &Shared, out: &mut Vec<Diagnostic>) ->
 }
 
 /// A department's data: its members' summed into `data`, and 决算单位构成
-/// from their names unless the unit file lists it. Returns what the 汇总 found.
-fn consolidated(uy: &UnitYear, data: &mut YearData, shared: &Shared) -> Vec<Diagnostic> {
-    let (Some(c), Some(own)) = (&data.unit.consolidates, &data.final_accounts) else { return Vec::new() };
-    let done = crate::consolidate::consolidate(uy, c, own, shared);
+/// from their names unless the unit file lists it. Returns what the 汇总
+/// found and whether the sum is whole (always, for a unit that is no department).
+fn consolidated(uy: &UnitYear, data: &mut YearData, shared: &Shared) -> (Vec<Diagnostic>, bool) {
+    let (Some(c), Some(own)) = (&data.unit.consolidates, &data.final_accounts) else { return (Vec::new(), true) };
+    let done = crate::consolidate::consolidate(uy, c, own, &data.unit.name, shared);
     if data.unit.budget_units.is_empty() {
         data.unit.budget_units = done.names;
     }
     data.final_accounts = Some(done.data);
-    done.diagnostics
+    (done.diagnostics, done.complete)
 }
 
 /// A load error and the others found with it, as diagnostics.

@@ -141,12 +141,29 @@ fn sides_of_an_internal_flow_that_differ_are_an_error_naming_both_files() {
     let elim = findings(dept, "H-ELIM");
     assert_eq!(elim.len(), 1, "{:?}", dept.diagnostics);
     let e = elim[0];
-    assert!(e.message.contains("本级对附属单位补助支出 50 万元，下属单位上级补助收入合计 48 万元"), "{}", e.message);
-    assert_eq!((e.expected.as_deref(), e.actual.as_deref()), (Some("50"), Some("48")));
+    assert!(
+        e.message.contains("本级对附属单位补助支出 50 万元，下属单位上级补助收入合计 48 万元（差 2）"),
+        "{}",
+        e.message
+    );
     assert_eq!(place(&e.file, e.line), format!("{MAIN}/2023/决算.yaml:24"));
     let places: Vec<String> = e.related.iter().map(|r| place(&r.file, r.line)).collect();
     assert_eq!(places, [format!("{JOBS}/2023/决算.yaml:11")]);
     assert!(!dept.ok());
+    // Nothing but the 汇总's own findings: no totals of a sum that was not made.
+    assert!(dept.diagnostics.iter().all(|d| d.rule.starts_with("H-")), "{:?}", dept.diagnostics);
+}
+
+#[test]
+fn a_unit_of_the_department_left_out_is_pointed_at() {
+    let (_dir, data) = department_root();
+    let unit_file = data.join(DEPT).join("单位.yaml");
+    edit(&unit_file, &format!("    - {PENSION}\n"), "");
+    let dept = &check(&[data.join(DEPT)])[0];
+    let left = findings(dept, "H-UNLISTED");
+    assert_eq!(left.len(), 1, "{:?}", dept.diagnostics);
+    assert!(left[0].message.contains(&format!("单位“{PENSION}”的主管部门是本部门，但没有列在 consolidates 中")));
+    assert!(left[0].related.iter().any(|r| r.file.ends_with(format!("{PENSION}/单位.yaml"))));
 }
 
 #[test]
@@ -174,6 +191,26 @@ fn a_department_reports_members_it_cannot_sum() {
     assert!(messages.iter().any(|m| m.contains(&format!("成员单位“{PENSION}”没有 2023 年的决算数据"))), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains(&format!("成员单位“{JOBS}”未通过审核"))), "{messages:?}");
     assert!(!dept.ok());
+    // The sum is not made: no S-STATED or N-MISSING about totals of nothing.
+    assert!(dept.diagnostics.iter().all(|d| d.rule.starts_with("H-")), "{:?}", dept.diagnostics);
+}
+
+/// Last year's 汇总 needs last year's data of every member; a member new
+/// this year has none, so last year's figures come from `previous:` (a
+/// warning says why), and the department still builds.
+#[test]
+fn last_years_sum_falls_back_to_previous_when_a_member_has_no_data_for_it() {
+    let (_dir, data) = department_root();
+    let last = data.join(DEPT).join("2022");
+    std::fs::create_dir_all(&last).unwrap();
+    let text = std::fs::read_to_string(data.join(DEPT).join("2023/决算.yaml")).unwrap();
+    std::fs::write(last.join("决算.yaml"), text.replace("year: 2023", "year: 2022")).unwrap();
+    let dept = &check(&[data.join(DEPT).join("2023")])[0];
+    assert!(dept.ok(), "{:?}", dept.diagnostics);
+    let w: Vec<&Diagnostic> =
+        dept.diagnostics.iter().filter(|d| d.message.starts_with("上年（2022）汇总无法完成")).collect();
+    assert_eq!(w.len(), 3, "one per member without 2022 data: {:?}", dept.diagnostics);
+    assert!(w.iter().all(|d| d.severity == gongkai::diagnostic::Severity::Warning));
 }
 
 #[test]

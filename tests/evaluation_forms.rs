@@ -197,7 +197,7 @@ fn scores_by_rule_are_checked_against_typed_scores_and_grades() {
     let o = &check(std::slice::from_ref(&unit))[0];
     let q = findings(o, "P-QUAL");
     assert_eq!(q.len(), 1, "{:?}", o.diagnostics);
-    assert!(q[0].message.contains("部分达成，得分应在分值 10 的 60%–80% 之间，填写为 9"), "{}", q[0].message);
+    assert!(q[0].message.contains("部分达成，得分应在分值 10 的 60%（含）–80%（不含） 之间，填写为 9"), "{}", q[0].message);
 }
 
 #[test]

@@ -749,6 +749,32 @@ struct TableToCheck<'a> {
     own: &'a BTreeMap<String, Amount>,
     by_rule: bool,
     form: Option<&'a crate::model::Named>,
+    /// The texts typed for the table (which of them are not blank).
+    texts: Vec<(crate::model::scored_form::TextField, bool)>,
+    number: bool,
+    /// A 原因 of the budget's execution is typed.
+    reasons: bool,
+}
+
+/// Which of a table's texts are typed.
+fn typed_texts(
+    goal: &Option<String>,
+    achieved: &Option<String>,
+    more: [&Option<String>; 4],
+) -> Vec<(crate::model::scored_form::TextField, bool)> {
+    use crate::model::scored_form::TextField::*;
+    let typed = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+    [
+        (Goal, goal),
+        (Achieved, achieved),
+        (Content, more[0]),
+        (Conclusion, more[1]),
+        (Problems, more[2]),
+        (Measures, more[3]),
+    ]
+    .into_iter()
+    .map(|(f, t)| (f, typed(t)))
+    .collect()
 }
 
 /// The 绩效自评 rules (layouts.md §3.4–3.5) and the cross-document rules.
@@ -773,6 +799,9 @@ pub fn check(
             own: &o.weights,
             by_rule: o.score_by_rule,
             form: o.form.as_ref(),
+            texts: typed_texts(&o.goal, &o.achieved, [&o.content, &o.conclusion, &o.problems, &o.measures]),
+            number: o.number.is_some(),
+            reasons: o.execution_note.is_some(),
         });
     }
     for (t, s) in p.projects.iter().zip(&e.projects) {
@@ -785,6 +814,12 @@ pub fn check(
                 own: &t.weights,
                 by_rule: t.score_by_rule,
                 form: t.form.as_ref(),
+                texts: typed_texts(&t.goal, &t.achieved, [&t.content, &t.conclusion, &t.problems, &t.measures]),
+                number: t.number.is_some(),
+                reasons: t.execution_note.is_some()
+                    || [&t.current_fiscal, &t.carryover, &t.special_account, &t.other]
+                        .iter()
+                        .any(|f| f.reason.is_some()),
             });
         }
     }
@@ -796,6 +831,7 @@ pub fn check(
             out.extend(form_name(file, f, p));
         }
         out.extend(form_quantities(l, s));
+        out.extend(unprinted(file, &t));
         out.extend(rule_scores(file, name, groups, s.scored, t.by_rule));
         let at = groups
             .first()
@@ -1005,6 +1041,16 @@ fn form_quantities(l: &Ledger, s: &ScoredTable) -> Vec<Diagnostic> {
 /// its grade's band is an error.
 fn rule_scores(file: &Path, name: &str, groups: &[IndicatorGroup], scored: bool, by_rule: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for r in groups.iter().flat_map(|g| &g.rows) {
+        if r.target.is_some() && (r.nature.is_some() || r.value.is_some()) {
+            let at = r.value.as_ref().map(|v| v.at).or(r.weight.map(|a| a.at)).unwrap_or_default();
+            let msg = format!(
+                "{name}：“{}”既写了 target 又写了 nature/value：年度指标值由指标性质、指标值和度量单位连写而成，两处可能不一致（计分按 value），只写一种",
+                r.name
+            );
+            out.push(Diagnostic::new("P-TARGET", Severity::Error, file, at, msg));
+        }
+    }
     if !scored {
         return out;
     }
@@ -1016,30 +1062,38 @@ fn rule_scores(file: &Path, name: &str, groups: &[IndicatorGroup], scored: bool,
             {
                 let (lo, hi) = grade.band();
                 let msg = format!(
-                    "{name}：“{}”为定性指标{}，得分应在分值 {} 的 {lo}%–{hi}% 之间，填写为 {}",
+                    "{name}：“{}”为定性指标{}，得分应在分值 {} 的 {lo}%（含）–{hi}%{} 之间，填写为 {}",
                     r.name,
                     grade.zh(),
                     w.value.trimmed(),
+                    if grade == crate::model::Grade::Reached { "（含）" } else { "（不含）" },
                     sc.value.trimmed()
                 );
                 out.push(Diagnostic::new("P-QUAL", Severity::Error, file, sc.at, msg));
             }
-            if !by_rule {
+            if g.weight.is_some() {
+                if by_rule {
+                    let msg = format!(
+                        "{name}：二级指标“{}”的分值是合并的，按规则计分（score_by_rule）要给每个三级指标写分值",
+                        g.level2
+                    );
+                    out.push(Diagnostic::new(
+                        "P-SCORE",
+                        Severity::Error,
+                        file,
+                        g.weight.map(|a| a.at).unwrap_or(at),
+                        msg,
+                    ));
+                    break;
+                }
                 continue;
             }
-            if g.weight.is_some() {
-                let msg = format!(
-                    "{name}：二级指标“{}”的分值是合并的，按规则计分（score_by_rule）要给每个三级指标写分值",
-                    g.level2
-                );
-                out.push(Diagnostic::new("P-SCORE", Severity::Error, file, g.weight.map(|a| a.at).unwrap_or(at), msg));
-                break;
-            }
             match (score::rule_score(r, val(&r.weight)), r.score) {
-                (Err(why), None) => {
+                (Err(why), None) if by_rule => {
                     let msg = format!("{name}：“{}”不能按规则计分：{why}（或直接填写 score）", r.name);
                     out.push(Diagnostic::new("P-SCORE", Severity::Error, file, at, msg));
                 }
+                // A typed score is checked wherever the rule can be applied, asked for or not.
                 (Ok((v, how)), Some(typed)) if v != typed.value => {
                     let msg = format!(
                         "{name}：“{}”得分填写为 {}，按规则计算为 {}（{how}）",
@@ -1053,11 +1107,74 @@ fn rule_scores(file: &Path, name: &str, groups: &[IndicatorGroup], scored: bool,
                         (typed.value - v).signed(),
                     ));
                 }
+                (_, None) if r.weight.is_some() && !by_rule => {
+                    let msg = format!(
+                        "{name}：“{}”有分值而没有得分：得分一格空白，总分中按 0 计（尚未评分的表写 scored: false；要按规则计分写 score_by_rule: true）",
+                        r.name
+                    );
+                    out.push(Diagnostic::new("P-SCORE", Severity::Warning, file, at, msg));
+                }
                 _ => {}
             }
         }
     }
     out
+}
+
+/// P-UNPRINTED: what a table's data says that its form has no place for —
+/// a 偏差原因 without a note column, a 评价结论 the form does not print —
+/// would be dropped silently.
+fn unprinted(file: &Path, t: &TableToCheck) -> Vec<Diagnostic> {
+    use crate::model::scored_form::{FormBlock, FundValue, IndicatorValue, TextField};
+    let form = &t.s.form;
+    let cells = form.body.iter().flat_map(|b| match b {
+        FormBlock::Rows(rows) => rows.iter().flatten().collect::<Vec<_>>(),
+        FormBlock::Funds(f) => f.after.iter().flatten().collect(),
+        _ => Vec::new(),
+    });
+    let fields: Vec<TextField> = cells.filter_map(|c| c.field).collect();
+    let has_column =
+        |v: FundValue| form.body.iter().any(|b| matches!(b, FormBlock::Funds(f) if f.columns.iter().any(|c| c.c == v)));
+    let has_note = form
+        .body
+        .iter()
+        .any(|b| matches!(b, FormBlock::Indicators(i) if i.columns.iter().any(|c| c.c == IndicatorValue::Note)));
+    let mut missing: Vec<&str> = t
+        .texts
+        .iter()
+        .filter(|(field, present)| *present && !fields.contains(field))
+        .map(|(field, _)| match field {
+            TextField::Goal => "goal（年度目标）",
+            TextField::Achieved => "achieved（完成情况）",
+            TextField::Content => "content（项目实施内容）",
+            TextField::Conclusion => "conclusion（评价结论）",
+            TextField::Problems => "problems（存在问题）",
+            TextField::Measures => "measures（改进措施）",
+            _ => "",
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    if t.number && form.number_label.is_none() {
+        missing.push("number（报表编号）");
+    }
+    if t.reasons && !has_column(FundValue::Reason) {
+        missing.push("execution_note / reason（预算执行的原因）");
+    }
+    if t.groups.iter().flat_map(|g| &g.rows).any(|r| r.note.as_deref().is_some_and(|n| !n.trim().is_empty()))
+        && !has_note
+    {
+        missing.push("指标的 note（偏差原因分析及改进措施）");
+    }
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let msg = format!(
+        "{}：表式（{}）没有印 {} 的位置，这些文字不会出现在表中：换一种有这一栏的表式（form:），或删去",
+        t.name,
+        t.s.form_file.display(),
+        missing.join("、")
+    );
+    vec![Diagnostic::new("P-UNPRINTED", Severity::Warning, file, Loc::default(), msg)]
 }
 
 /// P-2: the 一级 weights against the table's, the profile's or the national ones.
@@ -1296,8 +1413,9 @@ fn p13_cost_indicators(l: &mut Ledger, out: &mut Vec<Diagnostic>, file: &Path, p
         let executed = l.m(&format!("{}.全年执行数", t.name));
         for g in t.indicators.iter().filter(|g| g.level2.contains("成本")) {
             for r in &g.rows {
-                // A cost in other units (人均 元, 元/人次) is not the table's amount.
-                if r.unit.as_deref().is_some_and(|u| !matches!(u.trim(), "万元" | "万")) {
+                // An indicator written as structure says what it measures (a unit cost, a
+                // cap): only an amount typed as text (“27.97万”, 001's tables) is the table's.
+                if r.nature.is_some() || r.value.is_some() {
                     continue;
                 }
                 let Some(v) = r.actual.as_deref().and_then(amount_in_text) else { continue };

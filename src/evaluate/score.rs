@@ -1,9 +1,12 @@
 //! The scoring rules of 财预〔2020〕10号 for one indicator, when a table
 //! asks for them (`score_by_rule: true`): a 定量 indicator scores its
 //! 分值 × 完成值/指标值 (正向: ≥, >, =) or × 指标值/完成值 (逆向: ≤, <),
-//! never more than its 分值; a 定性 indicator scores the top of its
-//! grade's band (达成 100%, 部分达成 80%, 未达成 60%). Exact decimals, the
-//! score rounded once to 0.01; no division by zero can reach a table.
+//! never more than its 分值; a 定性 indicator's grade gives a band of its
+//! 分值 (达成 [80%, 100%], 部分达成 [60%, 80%), 未达成 [0, 60%)), and by
+//! rule it scores 达成 in full and the others the middle of their band
+//! (70%, 30%): the rule names a band, not a point, so the point is ours and
+//! documented. Exact decimals, the score rounded once to 0.01; no division
+//! by zero can reach a table.
 
 use rust_decimal::Decimal;
 
@@ -16,9 +19,10 @@ pub fn rule_score(ind: &Indicator, weight: Money) -> Result<(Money, String), Str
     let nature = ind.nature.ok_or("没有写指标性质（nature），不能按规则计分")?;
     if nature == Nature::Qualitative {
         let grade = ind.grade.ok_or("定性指标要写完成档次 grade（达成、部分达成或未达成）才能按规则计分")?;
-        let (_, top) = grade.band();
-        let s = share(weight, Decimal::from(top) / Decimal::from(100));
-        return Ok((s, format!("定性指标{}：取该档上限，分值 × {top}%", grade.zh())));
+        let p = grade.rule_percent();
+        let s = share(weight, Decimal::from(p) / Decimal::from(100));
+        let (lo, hi) = grade.band();
+        return Ok((s, format!("定性指标{}（分值的 {lo}%–{hi}%）：按规则取分值 × {p}%", grade.zh())));
     }
     let target = ind.value.as_ref().map(|v| v.name.as_str()).ok_or("没有写指标值（value），不能按规则计分")?;
     let target =
@@ -49,13 +53,13 @@ fn share(weight: Money, ratio: Decimal) -> Money {
     Money(weight.0 * ratio).round(2).min(weight)
 }
 
-/// Whether a typed score lies in its grade's band: (lowest, highest] of the
-/// 分值, 达成 including its 80%.
+/// Whether a typed score lies in its grade's band: from the lowest share
+/// (含) up to the highest, which only 达成 includes (80% is 达成's).
 pub fn in_band(grade: Grade, weight: Money, score: Money) -> bool {
     let (lo, hi) = grade.band();
     let at = |p: u32| weight.0 * Decimal::from(p) / Decimal::from(100);
-    let above_lo = if grade == Grade::Reached { score.0 >= at(lo) } else { score.0 > at(lo) || lo == 0 };
-    above_lo && score.0 <= at(hi)
+    let below_hi = if grade == Grade::Reached { score.0 <= at(hi) } else { score.0 < at(hi) };
+    score.0 >= at(lo) && below_hi
 }
 
 /// The number in an indicator's value as typed: “≥90%”, “205家”, “10万元”,
@@ -129,10 +133,15 @@ mod tests {
         let mut i = ind("定性", "效果明显", "效果明显");
         assert!(rule_score(&i, Money::from_int(10)).unwrap_err().contains("grade"));
         i.grade = Some(Grade::Partly);
-        assert_eq!(rule_score(&i, Money::from_int(10)).unwrap().0.trimmed(), "8");
+        assert_eq!(rule_score(&i, Money::from_int(10)).unwrap().0.trimmed(), "7");
+        i.grade = Some(Grade::Reached);
+        assert_eq!(rule_score(&i, Money::from_int(10)).unwrap().0.trimmed(), "10");
         let w = Money::from_int(10);
+        // 80% (含) is 达成's, not 部分达成's; 60% (含) is 部分达成's.
         assert!(in_band(Grade::Reached, w, Money::from_int(8)));
-        assert!(!in_band(Grade::Partly, w, Money::from_int(9)));
+        assert!(!in_band(Grade::Partly, w, Money::from_int(8)));
+        assert!(in_band(Grade::Partly, w, Money::from_int(6)));
+        assert!(!in_band(Grade::Missed, w, Money::from_int(6)));
         assert!(in_band(Grade::Missed, w, Money::ZERO));
     }
 

@@ -662,7 +662,7 @@ pub struct Indicator {
     /// 实际完成值（定量指标按规则计分时写数，单位用 unit）。
     #[serde(default)]
     pub actual: Option<String>,
-    /// 定性指标的完成档次：达成（分值的 100%–80%）、部分达成（80%–60%）、未达成（60%–0）。
+    /// 定性指标的完成档次：达成（分值的 80%（含）–100%）、部分达成（60%（含）–80%）、未达成（0–60%）；按规则计分时取 100%、70%、30%。
     #[serde(default)]
     pub grade: Option<Grade>,
     /// 分值（本行单独计分时）。
@@ -884,13 +884,23 @@ pub enum Grade {
 }
 
 impl Grade {
-    /// The band of the 分值 (lowest, highest share in percent), the lowest
-    /// exclusive for all but 达成 (80% belongs to 达成).
+    /// The band of the 分值 (lowest share in percent, included; highest,
+    /// included only by 达成: 80% belongs to 达成, 60% to 部分达成).
     pub fn band(self) -> (u32, u32) {
         match self {
             Grade::Reached => (80, 100),
             Grade::Partly => (60, 80),
             Grade::Missed => (0, 60),
+        }
+    }
+
+    /// The share of the 分值 a score by rule takes: all for 达成, the middle
+    /// of the band for the others.
+    pub fn rule_percent(self) -> u32 {
+        match self {
+            Grade::Reached => 100,
+            Grade::Partly => 70,
+            Grade::Missed => 30,
         }
     }
 

@@ -403,8 +403,7 @@ impl ScoredForm {
             };
             match block {
                 FormBlock::Rows(rows) => {
-                    super::grid::place_header(rows.iter().flatten().map(|c| (c.colspan(), c.rowspan())), n)
-                        .map_err(|e| at(format!("rows：{e}")))?;
+                    fill_rows(rows, n).map_err(|e| at(format!("rows：{e}")))?;
                     check_cells(rows).map_err(|e| at(format!("rows：{e}")))?;
                 }
                 FormBlock::Funds(f) => {
@@ -414,8 +413,7 @@ impl ScoredForm {
                         return Err(at("funds 要有一行 source: total（年度资金总额）".into()));
                     }
                     if !f.after.is_empty() {
-                        let cells = f.after.iter().flatten().map(|c| (c.colspan(), c.rowspan()));
-                        super::grid::place_header(cells, n - f.label_span())
+                        fill_rows(&f.after, n - f.label_span())
                             .map_err(|e| at(format!("funds.after（标签之后的 {} 列）：{e}", n - f.label_span())))?;
                         check_cells(&f.after).map_err(|e| at(format!("funds.after：{e}")))?;
                     }
@@ -423,8 +421,14 @@ impl ScoredForm {
                 FormBlock::Indicators(i) => {
                     let cols: usize = i.columns.iter().map(IndicatorColumn::colspan).sum();
                     width("indicators 的标签和各列", usize::from(i.label.is_some()) + cols)?;
-                    if i.columns.first().map(|c| c.c) != Some(IndicatorValue::Level1) {
-                        return Err(at("indicators 的第一列（标签之后）应为 level1（一级指标）".into()));
+                    let first: Vec<IndicatorValue> = i.columns.iter().take(2).map(|c| c.c).collect();
+                    if first != [IndicatorValue::Level1, IndicatorValue::Level2] {
+                        return Err(at(
+                            "indicators 的前两列（标签之后）应为 level1（一级指标）、level2（二级指标）".into()
+                        ));
+                    }
+                    if i.columns.iter().take(2).any(|c| c.colspan() > 1) {
+                        return Err(at("indicators 的一级、二级指标列只占一列（不写 colspan）".into()));
                     }
                     for needed in [IndicatorValue::Level1, IndicatorValue::Level2, IndicatorValue::Name] {
                         if !i.columns.iter().any(|c| c.c == needed) {
@@ -440,6 +444,45 @@ impl ScoredForm {
         }
         Ok(())
     }
+}
+
+/// Each row, with the columns cells from rows above still take, fills `n`
+/// columns exactly, and no cell reaches below the block.
+fn fill_rows(rows: &[Vec<FormCell>], n: usize) -> Result<(), String> {
+    let mut taken = vec![0usize; n];
+    for (k, row) in rows.iter().enumerate() {
+        let busy = taken.iter().filter(|t| **t > 0).count();
+        let own: usize = row.iter().map(FormCell::colspan).sum();
+        if own + busy != n {
+            let first = row.first().map(describe).unwrap_or_default();
+            let above =
+                if busy > 0 { format!("（另有 {busy} 列被上面纵跨的格子占着）") } else { String::new() };
+            return Err(format!("第 {} 行（{first}……）的格子共 {own} 列{above}，应为 {} 列", k + 1, n - busy));
+        }
+        let mut x = 0;
+        for c in row {
+            while taken[x] > 0 {
+                x += 1;
+            }
+            if c.rowspan() > rows.len() - k {
+                return Err(format!("第 {} 行的“{}”纵跨 {} 行，超出了本块", k + 1, describe(c), c.rowspan()));
+            }
+            taken[x..x + c.colspan()].iter_mut().for_each(|t| *t = c.rowspan());
+            x += c.colspan();
+        }
+        taken.iter_mut().for_each(|t| *t = t.saturating_sub(1));
+    }
+    Ok(())
+}
+
+/// A cell as a user would recognise it in its form file.
+fn describe(c: &FormCell) -> String {
+    c.hd.clone()
+        .or(c.label.clone())
+        .or(c.q.clone())
+        .or(c.field.map(|f| format!("field: {f:?}").to_lowercase()))
+        .unwrap_or_default()
+        .replace('\n', "")
 }
 
 /// A cell says one thing: header text, a field, or a label with or without an amount.

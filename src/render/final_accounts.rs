@@ -93,6 +93,9 @@ pub struct UnitView {
     pub duties: Vec<(String, String)>,
     pub internal_departments: String,
     pub budget_units: String,
+    /// How the documents name their own unit: 本部门 for a department made
+    /// by 汇总, else 本单位.
+    pub self_ref: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -380,6 +383,7 @@ pub fn final_accounts_view(
                 .filter(|d| !d.is_empty())
                 .collect::<Vec<_>>()
                 .join("、"),
+            self_ref: if unit.consolidates.is_some() { "本部门" } else { "本单位" },
         },
         year: y,
         prev_year: y - 1,

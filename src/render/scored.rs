@@ -18,6 +18,12 @@ use crate::model::scored_form::{
 };
 use crate::model::{Indicator, Signature};
 
+/// At most this many last indicator rows keep together with the total row
+/// and the signature.
+const KEEP_ROWS: usize = 3;
+/// A 二级 block with a merged 分值/得分 of at most this many rows stays on one page.
+const KEEP_MERGED: usize = 8;
+
 /// One cell as the template prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormCellView {
@@ -84,8 +90,18 @@ pub struct SpanView {
     pub start: usize,
     pub len: usize,
     pub body: FormCellView,
+    /// The label on one line (“绩效指标”), for a piece of the cell too short
+    /// for the label as written.
+    pub flat: FormCellView,
     /// Joins the header slot above it.
     pub open: bool,
+}
+
+impl SpanView {
+    fn new(start: usize, len: usize, body: FormCellView, open: bool) -> SpanView {
+        let flat = FormCellView { t: body.t.replace('\n', ""), a: body.a.replace('\n', ""), ..body.clone() };
+        SpanView { start, len, body, flat, open }
+    }
 }
 
 /// A self-evaluation table, ready for the template.
@@ -307,7 +323,7 @@ impl Builder<'_> {
         self.rows.push(FormRowView { cells: header, header: true, bare: false });
         let first = self.rows.len();
         let min = i.min_rows.unwrap_or(1).max(1) as usize;
-        let mut level1_spans = Vec::new();
+        let (mut level1_spans, mut level2_spans) = (Vec::new(), Vec::new());
         let s = self.s;
         for l1 in &s.level1 {
             let block: Vec<(&IndicatorGroup, &crate::evaluate::GroupNames)> =
@@ -315,7 +331,11 @@ impl Builder<'_> {
             let start = self.rows.len() - first;
             for (g, names) in &block {
                 let height = g.rows.len().max(min);
-                self.keep_from = Some(self.rows.len());
+                // The end that keeps with the total: the last block, at most KEEP_ROWS of it
+                // (a block taller than a page must be able to break).
+                self.keep_from = Some(self.rows.len() + height.saturating_sub(KEEP_ROWS));
+                let label = FormCellView::text("ctr", &g.level2);
+                level2_spans.push(SpanView::new(self.rows.len(), height, label, false));
                 for k in 0..height {
                     let cells = self.indicator_row(i, g, names, k, height);
                     self.push(cells);
@@ -327,18 +347,14 @@ impl Builder<'_> {
             } else {
                 FormCellView::text("ctr", l1)
             };
-            level1_spans.push(SpanView {
-                start: first + start,
-                len: self.rows.len() - first - start,
-                body: label,
-                open: false,
-            });
+            level1_spans.push(SpanView::new(first + start, self.rows.len() - first - start, label, false));
         }
         if let Some(l) = &i.label {
             let len = self.rows.len() - first;
-            self.spans.push(vec![SpanView { start: first, len, body: FormCellView::text("hd", l), open: true }]);
+            self.spans.push(vec![SpanView::new(first, len, FormCellView::text("hd", l), true)]);
         }
         self.spans.push(level1_spans);
+        self.spans.push(level2_spans);
     }
 
     /// Row `k` of a 二级 block of `height` rows (padded with “……” rows).
@@ -354,11 +370,7 @@ impl Builder<'_> {
         let mut cells = Vec::new();
         for c in &i.columns {
             let v = match c.c {
-                IndicatorValue::Level1 => continue,
-                IndicatorValue::Level2 if k == 0 => {
-                    FormCellView { keep: true, ..FormCellView::text("ctr", &g.level2).span(1, height) }
-                }
-                IndicatorValue::Level2 => continue,
+                IndicatorValue::Level1 | IndicatorValue::Level2 => continue,
                 IndicatorValue::Name => FormCellView::text("lbl", r.map_or("……", |r| r.name.as_str())),
                 IndicatorValue::Weight | IndicatorValue::Score if names.merged => {
                     if k > 0 {
@@ -370,7 +382,9 @@ impl Builder<'_> {
                         (&names.score, self.s.scored && g.score.is_some())
                     };
                     let cell = if show { FormCellView::q("ctr", q, "pts") } else { FormCellView::text("ctr", "") };
-                    cell.span(1, height)
+                    // A merged 分值/得分 keeps its block on one page (its figure prints once), unless
+                    // the block could be taller than a page.
+                    FormCellView { keep: height <= KEEP_MERGED, ..cell.span(1, height) }
                 }
                 IndicatorValue::Weight => match (r, names.rows.get(k)) {
                     (Some(r), Some((w, _, _))) if r.weight.is_some() => FormCellView::q("ctr", w, "pts"),
