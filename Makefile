@@ -7,12 +7,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FONT_DIR ?= /usr/local/share/fonts/gongkai-fandol
+PREPARED_DIR ?= /usr/local/share/fonts/gongkai-prepared
+PYTHON ?= python3
 BIN := target/release/gongkai
 APT_STAMP := target/.apt-updated
 
-.PHONY: all deps fonts tools build render test lint check schema bench fuzz clean
+.PHONY: all deps fonts prepared-fonts tools build render test lint check schema bench fuzz clean
 
-all: deps build render
+all: deps prepared-fonts build render
 
 deps: fonts tools
 
@@ -34,6 +36,23 @@ fonts:
 	  $(SUDO) mkdir -p $(FONT_DIR) && \
 	  $(SUDO) cp $$(find x -name 'Fandol*.otf' ! -name '*Braille*') $(FONT_DIR)/ && \
 	  $(SUDO) fc-cache -f $(FONT_DIR) >/dev/null && rm -rf $$tmp && echo "已安装 Fandol 字体到 $(FONT_DIR)"; }
+
+# TrueType copies of the CFF faces above ("GK Noto Serif CJK SC", …; same
+# glyphs, cubic curves turned quadratic within 0.25/1000 em), which
+# theme.yaml lists before the originals: typst-pdf embeds a TrueType face
+# without decompiling its glyphs. About 4 minutes on 2 cores (1 GB of memory
+# per core), once; not a prerequisite of `make test` (CI), which falls back
+# to the originals. Remove $(PREPARED_DIR) to redo it after they change.
+PREPARED_FAMILIES := "GK Noto Serif CJK SC" "GK Noto Sans CJK SC" "GK FandolFang" "GK FandolKai"
+prepared-fonts: fonts
+	@missing=; for f in $(PREPARED_FAMILIES); do fc-list : family | grep -qx "$$f" || missing=1; done; \
+	[ -z "$$missing" ] || { \
+	  $(PYTHON) -c 'import fontTools' 2>/dev/null || $(PYTHON) -m pip install -q fonttools 2>/dev/null || \
+	    { $(MAKE) --no-print-directory $(APT_STAMP) && $(SUDO) apt-get install -y -qq python3-fonttools; } ; \
+	  echo "正在生成字体的 TrueType 副本（约 4 分钟，只做一次）…" && \
+	  tmp=$$(mktemp -d) && $(PYTHON) tools/prepare-fonts.py --out $$tmp && \
+	  $(SUDO) mkdir -p $(PREPARED_DIR) && $(SUDO) cp $$tmp/*.ttf $(PREPARED_DIR)/ && \
+	  $(SUDO) fc-cache -f $(PREPARED_DIR) >/dev/null && rm -rf $$tmp && echo "已安装字体副本到 $(PREPARED_DIR)"; }
 
 tools:
 	@command -v pdftotext >/dev/null || { $(MAKE) --no-print-directory $(APT_STAMP) && $(SUDO) apt-get install -y -qq poppler-utils; }
@@ -70,7 +89,7 @@ schema: build
 # Speed and memory, measured on generated data: make bench N=1000
 N ?= 200
 JOBS ?= 2
-bench: deps build
+bench: deps prepared-fonts build
 	$(CARGO) run --release --locked --example bench -- $(N) $(JOBS)
 
 # Fuzz the loader and checker: make fuzz FUZZ_SECONDS=1800
