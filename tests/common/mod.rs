@@ -19,7 +19,7 @@ pub fn session() -> &'static Session {
 }
 
 pub fn build(paths: &[PathBuf], out: &Path) -> Vec<Outcome> {
-    let opts = Options { write_typst: true, jobs: 2, force: true, ..Options::build(out) };
+    let opts = Options { write_typst: true, jobs: 2, force: true, keep_printed: true, ..Options::build(out) };
     session().run(paths, &opts)
 }
 
