@@ -23,8 +23,9 @@ $(APT_STAMP):
 	$(SUDO) apt-get update -qq
 	@touch $@
 
-# 宋体/黑体/标题: Noto CJK; 楷体: LXGW WenKai; 仿宋: FandolFang, which Debian
-# ships only inside texlive-lang-chinese — unpacked, not installed.
+# 宋体/黑体/标题: Noto CJK; 仿宋 and 楷体: FandolFang and FandolKai, which
+# Debian ships only inside texlive-lang-chinese — unpacked, not installed;
+# LXGW WenKai is the 楷体 fallback (theme.yaml lists FandolKai first).
 fonts:
 	@command -v fc-list >/dev/null || { $(MAKE) --no-print-directory $(APT_STAMP) && $(SUDO) apt-get install -y -qq fontconfig; }
 	@fc-list | grep -q "Noto Serif CJK SC" || { $(MAKE) --no-print-directory $(APT_STAMP) && $(SUDO) apt-get install -y -qq fonts-noto-cjk; }
