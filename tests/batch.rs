@@ -26,11 +26,6 @@ fn sample_root(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, unit)
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} does not contain {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 #[test]
 fn hostile_text_prints_literally() {

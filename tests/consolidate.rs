@@ -27,11 +27,6 @@ fn department_root() -> (tempfile::TempDir, PathBuf) {
     (dir, data)
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} does not contain {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 fn outcome<'a>(all: &'a [Outcome], unit: &str) -> &'a Outcome {
     all.iter().find(|o| o.unit == unit).unwrap_or_else(|| panic!("no outcome for {unit}"))

@@ -29,11 +29,6 @@ fn commit(dir: &Path, message: &str) {
     assert_eq!(code, 0, "{out}");
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 /// A repository with 蓝山 as published, then a resubmission.
 fn repository() -> tempfile::TempDir {

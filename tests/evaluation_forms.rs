@@ -32,19 +32,7 @@ fn built(unit: &Path) -> (tempfile::TempDir, Outcome) {
     (out, o)
 }
 
-/// A copy of a sample unit in a data folder of its own.
-fn copy_of(unit: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let to = dir.path().join("data").join(unit);
-    copy_dir(&repo().join("data").join(unit), &to);
-    (dir, to)
-}
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} does not contain {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 fn findings<'a>(o: &'a Outcome, rule: &str) -> Vec<&'a Diagnostic> {
     o.diagnostics.iter().filter(|d| d.rule == rule).collect()
@@ -141,7 +129,7 @@ fn the_sichuan_form_published_alone() {
 
 #[test]
 fn a_table_without_satisfaction_indicators_takes_the_national_redistribution() {
-    let (_dir, unit) = copy_of(SICHUAN);
+    let (_dir, unit) = sample(SICHUAN);
     let file = unit.join("2023/绩效自评.yaml");
     // Without its own weights: no 满意度, so 产出 + 效益 = 90 with at least 50 and 30 — 60/30 passes.
     edit(&file, "    weights: {产出指标: 60, 效益指标: 30}\n", "");
@@ -166,7 +154,7 @@ fn a_table_without_satisfaction_indicators_takes_the_national_redistribution() {
 
 #[test]
 fn scores_by_rule_are_checked_against_typed_scores_and_grades() {
-    let (_dir, unit) = copy_of(CENTRAL);
+    let (_dir, unit) = sample(CENTRAL);
     let file = unit.join("2023/绩效自评.yaml");
     // A typed score the rule does not give: a warning with both figures.
     edit(&file, "actual: 80.38, weight: 15, score: 14.93", "actual: 80.38, weight: 15, score: 15");
@@ -191,7 +179,7 @@ fn scores_by_rule_are_checked_against_typed_scores_and_grades() {
     );
 
     // A 定性 score outside its grade's band.
-    let (_dir, unit) = copy_of(SICHUAN);
+    let (_dir, unit) = sample(SICHUAN);
     let file = unit.join("2023/绩效自评.yaml");
     edit(&file, "grade: 达成, weight: 10}", "grade: 部分达成, weight: 10, score: 9}");
     let o = &check(std::slice::from_ref(&unit))[0];
@@ -202,7 +190,7 @@ fn scores_by_rule_are_checked_against_typed_scores_and_grades() {
 
 #[test]
 fn a_form_written_in_the_data_folder_and_an_unknown_one() {
-    let (dir, unit) = copy_of(CENTRAL);
+    let (dir, unit) = sample(CENTRAL);
     let forms = dir.path().join("data/profiles/自评表");
     std::fs::create_dir_all(&forms).unwrap();
     let national = std::fs::read_to_string(repo().join("data/profiles/自评表/全国.yaml")).unwrap();

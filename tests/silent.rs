@@ -12,18 +12,7 @@ use std::process::Command;
 use common::*;
 use gongkai::diagnostic::Severity;
 
-fn sample(unit: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let to = dir.path().join("data").join(unit);
-    copy_dir(&repo().join("data").join(unit), &to);
-    (dir, to)
-}
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
 
 fn gongkai(args: &[&str], dir: &Path) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).current_dir(dir).output().unwrap();

@@ -102,3 +102,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Replaces the first `from` in a data file by `to` (the test fails if it is not there).
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// A copy of sample unit `unit` in a data folder of its own: (the temp dir, the unit folder).
+pub fn sample(unit: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("data").join(unit);
+    copy_dir(&repo().join("data").join(unit), &to);
+    (dir, to)
+}
