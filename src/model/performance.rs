@@ -561,6 +561,8 @@ pub struct OverallTable {
     /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用表式的，再缺省用版式方案的，再缺省按财预〔2020〕10号。
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, Amount>,
+    // The texts below are written out in both table types: serde cannot
+    // flatten a shared struct into one that denies unknown fields.
     /// 报表编号（表式有报表编号行时印出）。
     #[serde(default)]
     pub number: Option<String>,
@@ -716,6 +718,8 @@ pub struct ProjectTable {
     /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用表式的，再缺省用版式方案的，再缺省按财预〔2020〕10号。
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, Amount>,
+    // The texts below are written out in both table types: serde cannot
+    // flatten a shared struct into one that denies unknown fields.
     /// 报表编号（表式有报表编号行时印出）。
     #[serde(default)]
     pub number: Option<String>,
