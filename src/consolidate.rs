@@ -40,8 +40,9 @@ pub fn consolidate(uy: &UnitYear, c: &Consolidates, own: &FinalAccounts, name: &
     let unit_file = uy.dir.join(load::UNIT_FILE);
     let own_file = uy.dir.join(uy.year.to_string()).join(load::FINAL_ACCOUNTS_FILE);
     let mut out = typed_in_department(&own_file, own);
-    out.extend(claimed_twice(uy, c, &unit_file));
-    out.extend(unlisted(uy, c, name, &unit_file));
+    let others = other_units(uy);
+    out.extend(claimed_twice(&others, c, &unit_file));
+    out.extend(unlisted(&others, c, name, &unit_file));
     let mut members: Vec<Member> = Vec::new();
     for named in c.all() {
         if members.iter().any(|m| m.folder == named.name) {
@@ -199,25 +200,30 @@ fn sibling_units(root: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The other units of the department's data root, read once: folder, unit
+/// file and what it says (a file that cannot be read is its own unit's error).
+fn other_units(uy: &UnitYear) -> Vec<(String, PathBuf, Unit)> {
+    sibling_units(&uy.root)
+        .into_iter()
+        .filter(|folder| uy.root.join(folder) != uy.dir)
+        .filter_map(|folder| {
+            let file = uy.root.join(&folder).join(load::UNIT_FILE);
+            load::read_yaml::<Unit>(&file).ok().map(|u| (folder, file, u))
+        })
+        .collect()
+}
+
 /// H-CLAIM: a member that another department of the same data root also consolidates.
-fn claimed_twice(uy: &UnitYear, c: &Consolidates, unit_file: &Path) -> Vec<Diagnostic> {
+fn claimed_twice(others: &[(String, PathBuf, Unit)], c: &Consolidates, unit_file: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for folder in sibling_units(&uy.root) {
-        let dir = uy.root.join(&folder);
-        if dir == uy.dir {
-            continue;
-        }
-        let other_file = dir.join(load::UNIT_FILE);
-        if !std::fs::read_to_string(&other_file).is_ok_and(|t| t.contains("consolidates")) {
-            continue;
-        }
-        let Ok(Unit { consolidates: Some(theirs), .. }) = load::read_yaml::<Unit>(&other_file) else { continue };
+    for (folder, other_file, unit) in others {
+        let Some(theirs) = &unit.consolidates else { continue };
         for mine in c.all() {
             if let Some(t) = theirs.all().find(|t| t.name == mine.name) {
                 let msg = format!("成员单位“{}”同时被部门“{folder}”汇总：一个决算单位只能属于一个部门", mine.name);
                 out.push(
                     Diagnostic::new("H-CLAIM", Severity::Error, unit_file, mine.at, msg).with_related([Related::new(
-                        &other_file,
+                        other_file,
                         t.at,
                         "另一部门也列了它",
                     )]),
@@ -230,22 +236,21 @@ fn claimed_twice(uy: &UnitYear, c: &Consolidates, unit_file: &Path) -> Vec<Diagn
 
 /// H-UNLISTED: a unit of the same data root that names this department as
 /// its 主管部门 but is not consolidated (a member left out changes every total).
-fn unlisted(uy: &UnitYear, c: &Consolidates, name: &str, unit_file: &Path) -> Vec<Diagnostic> {
+fn unlisted(others: &[(String, PathBuf, Unit)], c: &Consolidates, name: &str, unit_file: &Path) -> Vec<Diagnostic> {
     let listed: Vec<&str> = c.all().map(|n| n.name.as_str()).collect();
-    sibling_units(&uy.root)
-        .into_iter()
-        .filter(|folder| !listed.contains(&folder.as_str()) && uy.root.join(folder) != uy.dir)
-        .filter_map(|folder| {
-            let file = uy.root.join(&folder).join(load::UNIT_FILE);
-            let u = load::read_yaml::<Unit>(&file).ok()?;
-            (u.supervising_department.as_deref().map(str::trim) == Some(name.trim()) && u.consolidates.is_none())
-                .then(|| {
-                    let msg = format!(
-                        "单位“{folder}”的主管部门是本部门，但没有列在 consolidates 中，其收支不在部门决算内：若它是本部门的决算单位，请加入 members"
-                    );
-                    Diagnostic::new("H-UNLISTED", Severity::Warning, unit_file, c.main.at, msg)
-                        .with_related([Related::new(&file, Loc::default(), "该单位的 supervising_department")])
-                })
+    others
+        .iter()
+        .filter(|(folder, _, u)| {
+            !listed.contains(&folder.as_str())
+                && u.consolidates.is_none()
+                && u.supervising_department.as_deref().map(str::trim) == Some(name.trim())
+        })
+        .map(|(folder, file, _)| {
+            let msg = format!(
+                "单位“{folder}”的主管部门是本部门，但没有列在 consolidates 中，其收支不在部门决算内：若它是本部门的决算单位，请加入 members"
+            );
+            Diagnostic::new("H-UNLISTED", Severity::Warning, unit_file, c.main.at, msg)
+                .with_related([Related::new(file, Loc::default(), "该单位的 supervising_department")])
         })
         .collect()
 }

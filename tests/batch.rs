@@ -26,7 +26,6 @@ fn sample_root(name: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, unit)
 }
 
-
 #[test]
 fn hostile_text_prints_literally() {
     let (dir, unit) = sample_root("hostile");

@@ -27,7 +27,6 @@ fn department_root() -> (tempfile::TempDir, PathBuf) {
     (dir, data)
 }
 
-
 fn outcome<'a>(all: &'a [Outcome], unit: &str) -> &'a Outcome {
     all.iter().find(|o| o.unit == unit).unwrap_or_else(|| panic!("no outcome for {unit}"))
 }

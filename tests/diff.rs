@@ -29,7 +29,6 @@ fn commit(dir: &Path, message: &str) {
     assert_eq!(code, 0, "{out}");
 }
 
-
 /// A repository with 蓝山 as published, then a resubmission.
 fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -32,8 +32,6 @@ fn built(unit: &Path) -> (tempfile::TempDir, Outcome) {
     (out, o)
 }
 
-
-
 fn findings<'a>(o: &'a Outcome, rule: &str) -> Vec<&'a Diagnostic> {
     o.diagnostics.iter().filter(|d| d.rule == rule).collect()
 }
@@ -185,7 +183,11 @@ fn scores_by_rule_are_checked_against_typed_scores_and_grades() {
     let o = &check(std::slice::from_ref(&unit))[0];
     let q = findings(o, "P-QUAL");
     assert_eq!(q.len(), 1, "{:?}", o.diagnostics);
-    assert!(q[0].message.contains("部分达成，得分应在分值 10 的 60%（含）–80%（不含） 之间，填写为 9"), "{}", q[0].message);
+    assert!(
+        q[0].message.contains("部分达成，得分应在分值 10 的 60%（含）–80%（不含） 之间，填写为 9"),
+        "{}",
+        q[0].message
+    );
 }
 
 #[test]

@@ -12,8 +12,6 @@ use std::process::Command;
 use common::*;
 use gongkai::diagnostic::Severity;
 
-
-
 fn gongkai(args: &[&str], dir: &Path) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).current_dir(dir).output().unwrap();
     (

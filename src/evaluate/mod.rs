@@ -88,9 +88,8 @@ pub fn evaluate(
     e.three_public();
     let overall = p.overall.as_ref().map(|o| {
         let rows = vec![(FundSource::Total, &o.funds)];
-        let (form, form_file) = profile.evaluation_form(o.form.as_ref().map(|n| n.name.as_str()), true);
+        let form = profile.evaluation_form(o.form.as_ref().map(|n| n.name.as_str()), true);
         let t = e.scored(&o.title, rows, o.execution_score, &o.indicators, (o.scored, o.score_by_rule), form);
-        let t = ScoredTable { form_file, ..t };
         for (name, a) in [
             ("一般公共预算", o.by_income.general_budget),
             ("政府性基金拨款", o.by_income.gov_fund),
@@ -114,10 +113,9 @@ pub fn evaluate(
                 (FundSource::SpecialAccount, &t.special_account),
                 (FundSource::Other, &t.other),
             ];
-            let (form, form_file) = profile.evaluation_form(t.form.as_ref().map(|n| n.name.as_str()), false);
+            let form = profile.evaluation_form(t.form.as_ref().map(|n| n.name.as_str()), false);
             let scoring = (t.scored && t.evaluated, t.score_by_rule);
-            let s = e.scored(&t.name, rows, t.execution_score, &t.indicators, scoring, form);
-            ScoredTable { form_file, ..s }
+            e.scored(&t.name, rows, t.execution_score, &t.indicators, scoring, form)
         })
         .collect();
     e.project_report();
@@ -316,7 +314,7 @@ impl Evaluator<'_> {
         typed_score: Option<Amount>,
         groups: &[IndicatorGroup],
         (scored, by_rule): (bool, bool),
-        form: &ScoredForm,
+        (form, form_file): (&ScoredForm, PathBuf),
     ) -> ScoredTable {
         let rate = self.fund_rows(key, &rows);
         let w = form.execution_weight.map(|a| a.value).unwrap_or(Money::from_int(EXECUTION_WEIGHT));
@@ -396,14 +394,7 @@ impl Evaluator<'_> {
             scores.insert(0, score);
             self.l.sum(format!("{key}.总分"), &scores);
         }
-        ScoredTable {
-            key: key.to_string(),
-            level1,
-            scored,
-            groups: names,
-            form: form.clone(),
-            form_file: PathBuf::new(),
-        }
+        ScoredTable { key: key.to_string(), level1, scored, groups: names, form: form.clone(), form_file }
     }
 
     /// A table's fund rows: 年初预算数, 全年预算数, 全年执行数 and 执行率 of
@@ -749,32 +740,10 @@ struct TableToCheck<'a> {
     own: &'a BTreeMap<String, Amount>,
     by_rule: bool,
     form: Option<&'a crate::model::Named>,
-    /// The texts typed for the table (which of them are not blank).
-    texts: Vec<(crate::model::scored_form::TextField, bool)>,
-    number: bool,
-    /// A 原因 of the budget's execution is typed.
-    reasons: bool,
-}
-
-/// Which of a table's texts are typed.
-fn typed_texts(
-    goal: &Option<String>,
-    achieved: &Option<String>,
-    more: [&Option<String>; 4],
-) -> Vec<(crate::model::scored_form::TextField, bool)> {
-    use crate::model::scored_form::TextField::*;
-    let typed = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
-    [
-        (Goal, goal),
-        (Achieved, achieved),
-        (Content, more[0]),
-        (Conclusion, more[1]),
-        (Problems, more[2]),
-        (Measures, more[3]),
-    ]
-    .into_iter()
-    .map(|(f, t)| (f, typed(t)))
-    .collect()
+    /// The texts typed for the table.
+    texts: crate::model::TableTexts<'a>,
+    /// A fund's 原因 is typed.
+    fund_reasons: bool,
 }
 
 /// The 绩效自评 rules (layouts.md §3.4–3.5) and the cross-document rules.
@@ -799,9 +768,8 @@ pub fn check(
             own: &o.weights,
             by_rule: o.score_by_rule,
             form: o.form.as_ref(),
-            texts: typed_texts(&o.goal, &o.achieved, [&o.content, &o.conclusion, &o.problems, &o.measures]),
-            number: o.number.is_some(),
-            reasons: o.execution_note.is_some(),
+            texts: o.texts(),
+            fund_reasons: false,
         });
     }
     for (t, s) in p.projects.iter().zip(&e.projects) {
@@ -814,12 +782,8 @@ pub fn check(
                 own: &t.weights,
                 by_rule: t.score_by_rule,
                 form: t.form.as_ref(),
-                texts: typed_texts(&t.goal, &t.achieved, [&t.content, &t.conclusion, &t.problems, &t.measures]),
-                number: t.number.is_some(),
-                reasons: t.execution_note.is_some()
-                    || [&t.current_fiscal, &t.carryover, &t.special_account, &t.other]
-                        .iter()
-                        .any(|f| f.reason.is_some()),
+                texts: t.texts(),
+                fund_reasons: t.fund_reasons().iter().any(|(_, r)| r.is_some()),
             });
         }
     }
@@ -1139,25 +1103,23 @@ fn unprinted(file: &Path, t: &TableToCheck) -> Vec<Diagnostic> {
         .body
         .iter()
         .any(|b| matches!(b, FormBlock::Indicators(i) if i.columns.iter().any(|c| c.c == IndicatorValue::Note)));
-    let mut missing: Vec<&str> = t
-        .texts
-        .iter()
-        .filter(|(field, present)| *present && !fields.contains(field))
-        .map(|(field, _)| match field {
-            TextField::Goal => "goal（年度目标）",
-            TextField::Achieved => "achieved（完成情况）",
-            TextField::Content => "content（项目实施内容）",
-            TextField::Conclusion => "conclusion（评价结论）",
-            TextField::Problems => "problems（存在问题）",
-            TextField::Measures => "measures（改进措施）",
-            _ => "",
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    if t.number && form.number_label.is_none() {
+    let typed = |x: Option<&str>| x.is_some_and(|x| !x.trim().is_empty());
+    let mut missing: Vec<&str> = [
+        (TextField::Goal, "goal（年度目标）"),
+        (TextField::Achieved, "achieved（完成情况）"),
+        (TextField::Content, "content（项目实施内容）"),
+        (TextField::Conclusion, "conclusion（评价结论）"),
+        (TextField::Problems, "problems（存在问题）"),
+        (TextField::Measures, "measures（改进措施）"),
+    ]
+    .into_iter()
+    .filter(|(f, _)| typed(t.texts.get(*f)) && !fields.contains(f))
+    .map(|(_, what)| what)
+    .collect();
+    if typed(t.texts.number) && form.number_label.is_none() {
         missing.push("number（报表编号）");
     }
-    if t.reasons && !has_column(FundValue::Reason) {
+    if (typed(t.texts.execution_note) || t.fund_reasons) && !has_column(FundValue::Reason) {
         missing.push("execution_note / reason（预算执行的原因）");
     }
     if t.groups.iter().flat_map(|g| &g.rows).any(|r| r.note.as_deref().is_some_and(|n| !n.trim().is_empty()))

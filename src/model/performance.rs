@@ -561,8 +561,9 @@ pub struct OverallTable {
     /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用表式的，再缺省用版式方案的，再缺省按财预〔2020〕10号。
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, Amount>,
-    // The texts below are written out in both table types: serde cannot
-    // flatten a shared struct into one that denies unknown fields.
+    // The texts below are written out in both table types (serde cannot
+    // flatten a shared struct into one that denies unknown fields); both
+    // give them as one `TableTexts` (`texts()`).
     /// 报表编号（表式有报表编号行时印出）。
     #[serde(default)]
     pub number: Option<String>,
@@ -718,8 +719,9 @@ pub struct ProjectTable {
     /// 一级指标的分值（如 {产出指标: 60, 效益指标: 30}）；缺省用表式的，再缺省用版式方案的，再缺省按财预〔2020〕10号。
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, Amount>,
-    // The texts below are written out in both table types: serde cannot
-    // flatten a shared struct into one that denies unknown fields.
+    // The texts below are written out in both table types (serde cannot
+    // flatten a shared struct into one that denies unknown fields); both
+    // give them as one `TableTexts` (`texts()`).
     /// 报表编号（表式有报表编号行时印出）。
     #[serde(default)]
     pub number: Option<String>,
@@ -914,5 +916,69 @@ impl Grade {
             Grade::Partly => "部分达成",
             Grade::Missed => "未达成",
         }
+    }
+}
+
+/// The texts of a 自评表 that a form may print, as typed — the same in both
+/// kinds of table, read through `texts()`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableTexts<'a> {
+    pub goal: Option<&'a str>,
+    pub achieved: Option<&'a str>,
+    pub content: Option<&'a str>,
+    pub conclusion: Option<&'a str>,
+    pub problems: Option<&'a str>,
+    pub measures: Option<&'a str>,
+    pub number: Option<&'a str>,
+    pub execution_note: Option<&'a str>,
+}
+
+impl TableTexts<'_> {
+    /// A text field's words ("" when not typed; `name` and the units are not texts of the table).
+    pub fn get(&self, f: super::scored_form::TextField) -> Option<&str> {
+        use super::scored_form::TextField::*;
+        match f {
+            Goal => self.goal,
+            Achieved => self.achieved,
+            Content => self.content,
+            Conclusion => self.conclusion,
+            Problems => self.problems,
+            Measures => self.measures,
+            Name | Supervising | Implementing => None,
+        }
+    }
+}
+
+macro_rules! table_texts {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// The texts a form may print.
+            pub fn texts(&self) -> TableTexts<'_> {
+                TableTexts {
+                    goal: self.goal.as_deref(),
+                    achieved: self.achieved.as_deref(),
+                    content: self.content.as_deref(),
+                    conclusion: self.conclusion.as_deref(),
+                    problems: self.problems.as_deref(),
+                    measures: self.measures.as_deref(),
+                    number: self.number.as_deref(),
+                    execution_note: self.execution_note.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+table_texts!(OverallTable, ProjectTable);
+
+impl ProjectTable {
+    /// Each fund's typed 原因.
+    pub fn fund_reasons(&self) -> [(super::scored_form::FundSource, Option<&str>); 4] {
+        use super::scored_form::FundSource::*;
+        [
+            (CurrentFiscal, self.current_fiscal.reason.as_deref()),
+            (Carryover, self.carryover.reason.as_deref()),
+            (SpecialAccount, self.special_account.reason.as_deref()),
+            (Other, self.other.reason.as_deref()),
+        ]
     }
 }

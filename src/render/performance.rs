@@ -8,7 +8,6 @@ use super::scored::{FormView, TableTexts, form_view};
 use super::{Figures, Printed};
 use crate::derive::zh_number;
 use crate::evaluate::{BASIC_COLUMNS, Evaluation};
-use crate::model::scored_form::FundSource;
 use crate::model::{
     Content, EconItem, Fund, NamedAmount, PerformanceFile, Report, ReportKind, Section, Signature, Unit,
 };
@@ -177,15 +176,8 @@ pub fn report_view(
             title: Some(&o.title),
             supervising: unit.supervising_department.as_deref().unwrap_or(""),
             implementing: &unit.name,
-            goal: o.goal.as_deref(),
-            achieved: o.achieved.as_deref(),
-            content: o.content.as_deref(),
-            conclusion: o.conclusion.as_deref(),
-            problems: o.problems.as_deref(),
-            measures: o.measures.as_deref(),
-            number: o.number.as_deref(),
-            execution_note: o.execution_note.as_deref(),
-            reasons: vec![],
+            typed: o.texts(),
+            reasons: &[],
             signature: signature(&o.signature),
         };
         form_view(s, &texts, &o.indicators, y, "gk-o".into(), label("附件1-2"), None)
@@ -197,6 +189,7 @@ pub fn report_view(
             .filter(|(t, _)| t.evaluated)
             .enumerate()
             .map(|(i, (tb, s))| {
+                let reasons = tb.fund_reasons();
                 let texts = TableTexts {
                     name: &tb.name,
                     title: None,
@@ -206,20 +199,8 @@ pub fn report_view(
                         .or(unit.supervising_department.as_deref())
                         .unwrap_or(""),
                     implementing: tb.implementing_unit.as_deref().unwrap_or(&unit.name),
-                    goal: tb.goal.as_deref(),
-                    achieved: tb.achieved.as_deref(),
-                    content: tb.content.as_deref(),
-                    conclusion: tb.conclusion.as_deref(),
-                    problems: tb.problems.as_deref(),
-                    measures: tb.measures.as_deref(),
-                    number: tb.number.as_deref(),
-                    execution_note: tb.execution_note.as_deref(),
-                    reasons: vec![
-                        (FundSource::CurrentFiscal, tb.current_fiscal.reason.as_deref()),
-                        (FundSource::Carryover, tb.carryover.reason.as_deref()),
-                        (FundSource::SpecialAccount, tb.special_account.reason.as_deref()),
-                        (FundSource::Other, tb.other.reason.as_deref()),
-                    ],
+                    typed: tb.texts(),
+                    reasons: &reasons,
                     signature: signature(&tb.signature),
                 };
                 let l = if i == 0 { label("附件2-1") } else { None };

@@ -27,7 +27,7 @@ const KEEP_MERGED: usize = 8;
 /// One cell as the template prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormCellView {
-    /// hd (header), lbl (left), ctr (centred), txt (left, a long text), num (an amount, right).
+    /// hd (header), lbl (left), ctr (centred), num (an amount, right), sig (the signature line).
     pub k: &'static str,
     /// Its text; with a quantity, the text before it.
     pub t: String,
@@ -139,16 +139,10 @@ pub struct TableTexts<'a> {
     pub title: Option<&'a str>,
     pub supervising: &'a str,
     pub implementing: &'a str,
-    pub goal: Option<&'a str>,
-    pub achieved: Option<&'a str>,
-    pub content: Option<&'a str>,
-    pub conclusion: Option<&'a str>,
-    pub problems: Option<&'a str>,
-    pub measures: Option<&'a str>,
-    pub number: Option<&'a str>,
-    pub execution_note: Option<&'a str>,
+    /// The table's own texts.
+    pub typed: crate::model::TableTexts<'a>,
     /// Each fund's 原因.
-    pub reasons: Vec<(FundSource, Option<&'a str>)>,
+    pub reasons: &'a [(FundSource, Option<&'a str>)],
     pub signature: Signature,
 }
 
@@ -185,7 +179,7 @@ pub fn form_view(
         bookmark,
         title: year_in(texts.title.unwrap_or(&form.title)),
         subtitle: form.subtitle.iter().map(|l| year_in(l)).collect(),
-        number: form.number_label.as_ref().map(|l| format!("{l}{}", texts.number.unwrap_or(""))),
+        number: form.number_label.as_ref().map(|l| format!("{l}{}", texts.typed.number.unwrap_or(""))),
         unit_line: form.unit_line.clone(),
         columns: form.columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", "),
         size: form.size.as_ref().map_or("9pt".into(), |s| s.0.clone()),
@@ -240,7 +234,7 @@ impl Builder<'_> {
         } else if let Some(f) = c.field {
             let t = self.field(f).to_string();
             let long = !matches!(f, TextField::Name | TextField::Supervising | TextField::Implementing);
-            FormCellView::text(if long { "txt" } else { "ctr" }, t)
+            FormCellView::text(if long { "lbl" } else { "ctr" }, t)
         } else if let Some(q) = &c.q {
             FormCellView { t: c.label.clone().unwrap_or_default(), ..FormCellView::q("lbl", self.name(q), "money") }
         } else {
@@ -255,12 +249,7 @@ impl Builder<'_> {
             TextField::Name => t.name,
             TextField::Supervising => t.supervising,
             TextField::Implementing => t.implementing,
-            TextField::Goal => t.goal.unwrap_or(""),
-            TextField::Achieved => t.achieved.unwrap_or(""),
-            TextField::Content => t.content.unwrap_or(""),
-            TextField::Conclusion => t.conclusion.unwrap_or(""),
-            TextField::Problems => t.problems.unwrap_or(""),
-            TextField::Measures => t.measures.unwrap_or(""),
+            other => t.typed.get(other).unwrap_or(""),
         }
     }
 
@@ -290,7 +279,7 @@ impl Builder<'_> {
                     }
                     (FundValue::Weight | FundValue::Score, _) if total => FormCellView::text("ctr", ""),
                     (FundValue::Weight | FundValue::Score, _) => FormCellView::text("ctr", "—"),
-                    (FundValue::Reason, _) => FormCellView::text("txt", self.reason(r.source)),
+                    (FundValue::Reason, _) => FormCellView::text("lbl", self.reason(r.source)),
                 };
                 cells.push(v.span(c.colspan(), 1));
             }
@@ -304,7 +293,7 @@ impl Builder<'_> {
 
     fn reason(&self, source: FundSource) -> String {
         let r = if source == FundSource::Total {
-            self.texts.execution_note
+            self.texts.typed.execution_note
         } else {
             self.texts.reasons.iter().find(|(s, _)| *s == source).and_then(|(_, r)| *r)
         };
@@ -395,7 +384,7 @@ impl Builder<'_> {
                     _ => FormCellView::text("ctr", ""),
                 },
                 other => FormCellView::text(
-                    if other == IndicatorValue::Note { "txt" } else { "ctr" },
+                    if other == IndicatorValue::Note { "lbl" } else { "ctr" },
                     r.map(|r| indicator_text(r, other)).unwrap_or_default(),
                 ),
             };
@@ -502,15 +491,8 @@ mod tests {
                     title: None,
                     supervising: "",
                     implementing: "",
-                    goal: None,
-                    achieved: None,
-                    content: None,
-                    conclusion: None,
-                    problems: None,
-                    measures: None,
-                    number: None,
-                    execution_note: None,
-                    reasons: vec![],
+                    typed: Default::default(),
+                    reasons: &[],
                     signature: sig.clone(),
                 }
             }
